@@ -1,0 +1,85 @@
+# The course in two commands:  make lab   (JupyterLab on chapters/)
+#                              make test  (everything CI checks)
+# Both create .venv with Python 3.11, install the pinned packages and make sure
+# Fashion-MNIST is present.  See README.md.
+
+PYTHON ?= python3.11
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMP  := $(VENV)/.installed-stamp
+LAB_PORT ?= 8888
+NOTEBOOKS := $(sort $(wildcard chapters/[0-9]*.ipynb))
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_sanitize.cfg \
+         --nbval-cell-timeout=300
+
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+# Notebooks and tests must not open windows, whatever the user's matplotlibrc says.
+test: export MPLBACKEND := Agg
+
+.PHONY: help lab test unit notebooks data install lint slides bench execute clean
+
+help:
+	@echo "make lab      start JupyterLab on chapters/ (sets everything up first)"
+	@echo "make test     unit tests + nbval over every notebook (what CI runs)"
+	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
+	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
+	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
+	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
+	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
+
+$(PY):
+	@command -v $(PYTHON) >/dev/null 2>&1 || { \
+	  echo "error: $(PYTHON) not found. This course needs Python 3.11 exactly"; \
+	  echo "(MXNet 1.9.1 needs numpy 1.23.5, which has no wheels for 3.12+). Get it with one of:"; \
+	  echo "  conda env create -f environment.yml && conda activate softmax-course && make PYTHON=python"; \
+	  echo "  pyenv install 3.11 && pyenv local 3.11"; \
+	  echo "  sudo apt-get install python3.11 python3.11-venv   (Debian/Ubuntu with 3.11 packages)"; \
+	  echo "or point the Makefile at an interpreter: make PYTHON=/path/to/python3.11 ..."; \
+	  exit 1; }
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info[:2] != (3, 11))' || { \
+	  echo "error: $(PYTHON) is Python $$($(PYTHON) -c 'import platform; print(platform.python_version())'), not 3.11;"; \
+	  echo "  set PYTHON=python3.11 (see README, 'Troubleshooting')."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+install: $(STAMP)
+
+data: $(STAMP)
+	$(PY) -m d2l_utils.data fetch
+
+lab: data
+	@echo "Starting JupyterLab on chapters/ at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)"
+	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+	    --ServerApp.root_dir=chapters
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check d2l_utils tests bench chapters
+
+unit: data
+	$(PY) -m pytest tests
+
+notebooks: data
+	$(PY) -m pytest $(NBVAL) chapters
+
+test: data lint
+	$(PY) -m pytest $(NBVAL) tests chapters
+
+execute: data
+	MPLBACKEND=Agg $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+
+slides: $(STAMP)
+	@mkdir -p build/slides
+	$(VENV)/bin/jupyter nbconvert --to slides --output-dir build/slides $(NOTEBOOKS)
+	@echo "Decks written to build/slides/ (open the .slides.html files in a browser)"
+
+bench: data
+	$(PY) bench/bench.py
+
+clean:
+	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info bench/results
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -1,0 +1,16 @@
+"""Shared helpers for the hands-on softmax regression course.
+
+``import d2l_utils as d2l`` gives the first-edition "Dive into Deep Learning"
+(d2lzh) names, so book-style code runs unchanged.  Each helper's docstring
+says which chapter in ``chapters/`` introduces it.
+"""
+
+# --- data: chapters/01_fashion_mnist.ipynb ---
+
+# --- metrics and training: chapters/03_softmax_from_scratch.ipynb ---
+
+# --- plotting: chapters/01 and 03 ---
+
+# --- devices and seeds: chapters/00_getting_started.ipynb ---
+
+# --- self-checks for exercises ---
