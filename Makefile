@@ -72,10 +72,22 @@ execute: data
 	MPLBACKEND=Agg $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
+# Decks work offline when npm is present: reveal.js and MathJax are installed next to
+# them. Without npm the decks load both from their CDNs (needs a connection to view).
+SLIDES_DIR := build/slides
+REVEAL_OFFLINE := --SlidesExporter.reveal_url_prefix=vendor/node_modules/reveal.js \
+    --SlidesExporter.mathjax_url='vendor/node_modules/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe'
 slides: $(STAMP)
-	@mkdir -p build/slides
-	$(VENV)/bin/jupyter nbconvert --to slides --output-dir build/slides $(NOTEBOOKS)
-	@echo "Decks written to build/slides/ (open the .slides.html files in a browser)"
+	@mkdir -p $(SLIDES_DIR)
+	@if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund \
+	      --prefix $(SLIDES_DIR)/vendor reveal.js@4.0.2 mathjax@2.7.7 >/dev/null 2>&1; then \
+	    echo "reveal.js and MathJax installed in $(SLIDES_DIR)/vendor: the decks work offline"; \
+	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(REVEAL_OFFLINE) $(NOTEBOOKS); \
+	else \
+	    echo "npm not available: the decks load reveal.js and MathJax from their CDNs"; \
+	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(NOTEBOOKS); \
+	fi
+	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
 
 bench: data
 	$(PY) bench/bench.py
