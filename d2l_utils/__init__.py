@@ -14,3 +14,4 @@ says which chapter in ``chapters/`` introduces it.
 # --- devices and seeds: chapters/00_getting_started.ipynb ---
 
 # --- self-checks for exercises ---
+from .checks import check_cross_entropy, check_huber, check_softmax, check_stable_softmax

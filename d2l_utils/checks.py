@@ -1,0 +1,286 @@
+"""Self-checks for the exercises of chapters/02_softmax_regression.ipynb.
+
+Each ``check_*`` function calls the student's function on fixed and random
+inputs, compares it with an independent reference (``nd.softmax``, Gluon's
+losses, MXNet autograd), prints one verdict line, ``"<check>: correct"`` or
+``"<check>: wrong: <what exactly is wrong>"``, and returns True or False.
+Random inputs come from a private NumPy generator, so a check never moves the
+notebook's global seed.
+"""
+
+import numpy as np
+from mxnet import autograd, gluon, nd
+
+_RNG_SEED = 2024
+_PROB_TOL = 1e-5  # float32 probabilities in [0, 1]
+_REL_TOL = 1e-4  # losses and gradients, relative to their size
+_STABLE_HINT = ("exp overflows (or underflows) in float32; subtract each row's own maximum "
+                "(X.max(axis=1, keepdims=True)) before calling exp")
+
+
+def _fmt(a):
+    text = np.array2string(np.asarray(a), precision=4, separator=", ", suppress_small=True,
+                           max_line_width=10**6)
+    return text.replace("\n", "")
+
+
+def _verdict(name, problem):
+    print(f"{name}: correct" if problem is None else f"{name}: wrong: {problem}")
+    return problem is None
+
+
+def _describe(err):
+    """One line for an exception; MXNet's own messages start with a C++ traceback."""
+    lines = [line.strip() for line in str(err).splitlines() if line.strip()] or [""]
+    line = lines[-1] if lines[0].startswith("Traceback") else lines[0]
+    prefix = f"{type(err).__name__}: "
+    return prefix + line.removeprefix(prefix)[:200]
+
+
+def _call(fn, *args):
+    """``(numpy result, None)``, or ``(None, problem)`` if fn raised or returned no NDArray."""
+    try:
+        out = fn(*args)
+    except Exception as err:  # any error in student code is a verdict, not a crash
+        return None, f"raised {_describe(err)}"
+    if not isinstance(out, nd.NDArray):
+        kind = type(out).__qualname__
+        kind = kind if type(out).__module__ == "builtins" else f"{type(out).__module__}.{kind}"
+        return None, f"returned a {kind}, expected an mxnet NDArray (use nd operations)"
+    return out.asnumpy(), None
+
+
+def _gradient(fn, x, *rest):
+    """Gradient of ``fn(x, *rest).sum()`` w.r.t. x via autograd, or ``(None, problem)``."""
+    x = x.copy()
+    x.attach_grad()
+    try:
+        with autograd.record():
+            out = fn(x, *rest)
+        out.backward()
+    except Exception as err:
+        if "Cannot differentiate node" in str(err):
+            return None, ("autograd cannot differentiate it: the result is not connected to its "
+                          "input (a step left nd, e.g. asnumpy() then nd.array()); "
+                          "keep every step in nd operations")
+        return None, f"autograd cannot differentiate it: {_describe(err)}"
+    return x.grad.asnumpy(), None
+
+
+def _worst(got, expected):
+    """Index of the largest absolute error and its size."""
+    err = np.abs(got - expected)
+    i = np.unravel_index(np.argmax(err), err.shape)
+    return i, float(err[i])
+
+
+def _softmax_cases(rng, large):
+    cases = [nd.array([[1.0, 2.0, 3.0], [0.0, 0.0, 0.0]]),
+             nd.array([[-1.0, 0.5, 2.0, 0.0]]),
+             nd.array(rng.randn(5, 10) * 3)]
+    if large:
+        cases += [nd.array([[1000.0, 0.0, -1000.0], [50.0, 1000.0, 999.0]]),
+                  nd.array([[-1000.0, -1000.0, -1000.0]]),
+                  nd.array([[1000.0, 999.0], [-1000.0, -1001.0]]),
+                  nd.array(rng.randn(4, 10) * 300)]
+    return cases
+
+
+def _softmax_problem(fn, X):
+    x = X.asnumpy().copy()
+    got, problem = _call(fn, X)
+    if problem:
+        return problem
+    at = f"for input {_fmt(x)}"
+    if not np.array_equal(X.asnumpy(), x):
+        return ("it changes its input in place (e.g. X -= ...); compute a new array "
+                "(X = X - ...) so the caller's logits stay intact")
+    expected = nd.softmax(X, axis=1).asnumpy()
+    if got.shape != expected.shape:
+        return (f"wrong shape {got.shape} for input of shape {x.shape}, expected {expected.shape}: "
+                "one probability per class (column) for each example (row)")
+    if not np.isfinite(got).all():
+        if np.abs(x).max() > 80:
+            return f"returns nan or inf for large logits, input {_fmt(x)}: {_STABLE_HINT}"
+        return f"returns nan or inf {at}"
+    if (got < 0).any():
+        return f"returns negative probabilities {at}: {_fmt(got)}"
+    rows = got.sum(axis=1)
+    if np.abs(rows - 1).max() > _PROB_TOL:
+        if x.shape[0] > 1 and np.abs(got.sum(axis=0) - 1).max() <= _PROB_TOL:
+            return ("rows don't sum to 1 but columns do: you normalised over axis 0 "
+                    "(the examples); sum over the classes, axis=1 with keepdims=True")
+        if abs(got.sum() - 1) <= _PROB_TOL and x.shape[0] > 1:
+            return ("rows don't sum to 1, the whole matrix does: divide each row by its own sum "
+                    "(sum(axis=1, keepdims=True)), not by the total")
+        i = int(np.argmax(np.abs(rows - 1)))
+        return f"doesn't sum to 1 per row: row {i} sums to {rows[i]:.6g} {at}"
+    (i, j), err = _worst(got, expected)
+    if err > _PROB_TOL:
+        return (f"max abs error {err:.3g} at row {i} of input {_fmt(x)}: "
+                f"got {_fmt(got[i])}, expected {_fmt(expected[i])}")
+    return None
+
+
+def _check_softmax(name, fn, large):
+    rng = np.random.RandomState(_RNG_SEED)
+    for X in _softmax_cases(rng, large):
+        problem = _softmax_problem(fn, X)
+        if problem:
+            return _verdict(name, problem)
+    return _verdict(name, None)
+
+
+def check_softmax(fn):
+    """Check ``fn(X) -> softmax over each row`` on moderate logits.
+
+    X has shape (n, q) (n examples, q classes, float32); the result must have
+    shape (n, q), be non-negative and sum to 1 in each row, and match
+    ``nd.softmax(X, axis=1)``.  Logits stay below 30 here, so the unstable
+    ``exp(X) / exp(X).sum(axis=1, keepdims=True)`` passes; see
+    ``check_stable_softmax`` for large logits.  Prints a verdict, returns a bool.
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    return _check_softmax("check_softmax", fn, large=False)
+
+
+def check_stable_softmax(fn):
+    """Like ``check_softmax``, plus logits of +-1000 and rows far apart in size.
+
+    A softmax that subtracts each row's maximum before ``exp`` passes; one that
+    overflows (nan for a logit of 1000) or subtracts one maximum for the whole
+    batch fails.  Prints a verdict, returns a bool.
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    return _check_softmax("check_stable_softmax", fn, large=True)
+
+
+def _cross_entropy_problem(fn, y_hat, y):
+    got, problem = _call(fn, y_hat, y)
+    if problem:
+        return problem
+    # Gluon's loss on log-probabilities is -log y_hat[i, y_i]: an independent reference.
+    expected = gluon.loss.SoftmaxCrossEntropyLoss(from_logits=True)(nd.log(y_hat), y).asnumpy()
+    n = y_hat.shape[0]
+    if got.shape != expected.shape:
+        return (f"wrong shape {got.shape} for {n} examples, expected ({n},): one loss per "
+                "example, -log of its true class's probability (average later, in training)")
+    if not np.isfinite(got).all():
+        return f"returns nan or inf for y_hat = {_fmt(y_hat.asnumpy())}, y = {_fmt(y.asnumpy())}"
+    if (got < -_PROB_TOL).any() and np.allclose(got, -expected, rtol=_REL_TOL, atol=_PROB_TOL):
+        return ("the losses have the wrong sign (negative): cross-entropy is MINUS the log "
+                "of the true class's probability; the minus sign is missing")
+    i, err = _worst(got, expected)
+    if err > _REL_TOL * max(1.0, abs(float(expected[i]))):
+        k = i[0]
+        return (f"max abs error {err:.3g} at example {k} (y_hat = {_fmt(y_hat.asnumpy()[k])}, "
+                f"y = {y.asnumpy()[k]:g}): got {got[i]:.6g}, expected {expected[i]:.6g}")
+    grad, problem = _gradient(fn, y_hat, y)
+    if problem:
+        return problem
+    one_hot = nd.one_hot(y, y_hat.shape[1]).asnumpy()
+    expected_grad = -one_hot / y_hat.asnumpy()
+    if not np.allclose(grad, expected_grad, rtol=_REL_TOL, atol=_PROB_TOL):
+        (i, j), err = _worst(grad, expected_grad)
+        return (f"values are right but the autograd gradient is not: d loss / d y_hat[{i}, {j}] "
+                f"is {grad[i, j]:.6g}, expected -1{{y={j}}} / y_hat = {expected_grad[i, j]:.6g}")
+    return None
+
+
+def check_cross_entropy(fn):
+    """Check ``fn(y_hat, y) -> per-example cross-entropy``.
+
+    y_hat: (n, q) predicted probabilities (rows of a softmax); y: (n,) class
+    indices (float32 or int32, as ``nd.pick`` takes them).  The result must have
+    shape (n,) with entries ``-log y_hat[i, y[i]]`` (compared with Gluon's
+    ``SoftmaxCrossEntropyLoss(from_logits=True)`` on ``log y_hat``), and its
+    autograd gradient w.r.t. y_hat must be ``-one_hot(y) / y_hat``.
+    Prints a verdict, returns a bool.
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    rng = np.random.RandomState(_RNG_SEED)
+    cases = [(nd.array([[0.1, 0.3, 0.6], [0.3, 0.2, 0.5], [0.8, 0.1, 0.1], [0.25, 0.5, 0.25]]),
+              nd.array([0, 2, 0, 1])),
+             (nd.softmax(nd.array([[20.0, 0.0, 0.0]])), nd.array([0], dtype="int32")),
+             (nd.softmax(nd.array(rng.randn(6, 10) * 2)),
+              nd.array(rng.randint(0, 10, size=6), dtype="int32"))]
+    for y_hat, y in cases:
+        problem = _cross_entropy_problem(fn, y_hat, y)
+        if problem:
+            return _verdict("check_cross_entropy", problem)
+    return _verdict("check_cross_entropy", None)
+
+
+def _huber_reference(y_hat, y, delta):
+    """Classical Huber loss element by element, from Gluon's HuberLoss.
+
+    Gluon's ``HuberLoss(rho)`` is ``r**2 / (2 rho)`` for ``|r| < rho`` and
+    ``|r| - rho / 2`` otherwise, averaged over non-batch axes: the classical
+    loss divided by rho.  Rows of one element turn off the averaging.
+    """
+    gluon_huber = gluon.loss.HuberLoss(rho=delta)
+    per_element = gluon_huber(y_hat.reshape((-1, 1)), y.reshape((-1, 1)))
+    return (delta * per_element).reshape(y_hat.shape)
+
+
+def _huber_problem(fn, y_hat, y, delta):
+    got, problem = _call(fn, y_hat, y, delta)
+    if problem:
+        return problem
+    expected = _huber_reference(y_hat, y, delta).asnumpy()
+    if got.shape != expected.shape:
+        return (f"wrong shape {got.shape}, expected {expected.shape} (the shape of y_hat): "
+                "one loss per element, no averaging")
+    r = (y_hat - y).asnumpy()
+    if not np.isfinite(got).all():
+        return f"returns nan or inf for y_hat - y = {_fmt(r)}"
+    if delta != 1 and np.allclose(got, expected / delta, rtol=_REL_TOL, atol=_PROB_TOL):
+        return ("this is Gluon's HuberLoss(rho=delta) convention, divided by delta; this check "
+                "uses the classical one: 0.5 r**2 for |r| <= delta, "
+                "delta (|r| - delta/2) otherwise")
+    tol = _REL_TOL * np.maximum(1.0, np.abs(expected))
+    bad = np.abs(got - expected) > tol
+    if bad.any():
+        quadratic = np.abs(r) <= delta
+        i, err = _worst(np.where(bad, got, 0), np.where(bad, expected, 0))
+        where = (f"max abs error {err:.3g} at y_hat - y = {r[i]:g}: "
+                 f"got {got[i]:.6g}, expected {expected[i]:.6g}")
+        if not bad[quadratic].any():
+            return f"the linear branch (|y_hat - y| > delta) is wrong: {where}"
+        if not bad[~quadratic].any():
+            return f"the quadratic branch (|y_hat - y| <= delta) is wrong: {where}"
+        return f"both branches are wrong (are the cases swapped?): {where}"
+    grad, problem = _gradient(fn, y_hat, y, delta)
+    if problem:
+        return problem
+    expected_grad = np.clip(r, -delta, delta)
+    if not np.allclose(grad, expected_grad, rtol=_REL_TOL, atol=_PROB_TOL):
+        i, err = _worst(grad, expected_grad)
+        return (f"values are right but the autograd gradient is not: at y_hat - y = {r[i]:g} "
+                f"it is {grad[i]:.6g}, expected clip(r, -delta, delta) = {expected_grad[i]:.6g}")
+    return None
+
+
+def check_huber(fn, delta=1.0):
+    """Check ``fn(y_hat, y, delta) -> Huber loss per element`` (classical convention).
+
+    y_hat, y: NDArrays of one shape; the result has that shape, with
+    ``0.5 * r**2`` where ``|r| <= delta`` and ``delta * (|r| - delta / 2)``
+    elsewhere (r = y_hat - y).  With delta = 1 this is the course notes' loss
+    and equals Gluon's ``HuberLoss(rho=1)`` element by element; for other delta
+    Gluon's loss is this one divided by delta.  The autograd gradient w.r.t.
+    y_hat must be ``clip(r, -delta, delta)``.  Prints a verdict, returns a bool.
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    if not delta > 0:
+        raise ValueError(f"check_huber: delta must be positive, got {delta!r}")
+    rng = np.random.RandomState(_RNG_SEED)
+    residuals = np.array([-3.0, -1.5, -1.0, -0.5, 0.0, 0.25, 1.0, 2.0, 10.0]) * delta
+    y = np.linspace(-2.0, 2.0, residuals.size)
+    cases = [(nd.array(y + residuals), nd.array(y)),
+             (nd.array(rng.randn(4, 5) * 2 * delta), nd.array(rng.randn(4, 5)))]
+    for y_hat, y in cases:
+        problem = _huber_problem(fn, y_hat, y, delta)
+        if problem:
+            return _verdict("check_huber", problem)
+    return _verdict("check_huber", None)
