@@ -1,0 +1,150 @@
+"""Reading IDX files, the format of MNIST and Fashion-MNIST, with validation.
+
+An IDX file is a 4-byte magic number ``00 00 <dtype code> <ndim>``, then
+``ndim`` big-endian uint32 dimensions, then the items in C order, big-endian.
+Files may be gzip-compressed (``.gz``) or raw.  Every problem raises
+:class:`DataError`, naming the file, what is wrong and what to do.
+
+Introduced in chapters/01_fashion_mnist.ipynb.
+"""
+
+import gzip
+import os
+import struct
+import zlib
+
+import numpy as np
+
+__all__ = ["DataError", "IDX_DTYPES", "read_idx", "check_images", "check_labels", "check_pair"]
+
+# dtype code -> (name, big-endian numpy dtype), from the IDX specification.
+IDX_DTYPES = {
+    0x08: ("unsigned byte", np.dtype("u1")),
+    0x09: ("signed byte", np.dtype("i1")),
+    0x0B: ("short", np.dtype(">i2")),
+    0x0C: ("int", np.dtype(">i4")),
+    0x0D: ("float", np.dtype(">f4")),
+    0x0E: ("double", np.dtype(">f8")),
+}
+
+_DEFAULT_REMEDY = "Delete the file and fetch the data again (python -m d2l_utils.data fetch)."
+
+
+class DataError(Exception):
+    """The one error of the data layer: a file or a dataset that cannot be used.
+
+    ``str(err)`` reads "<file>: <problem>. <remedy>"; the parts are also kept as
+    ``err.path`` (may be None when no single file is at fault), ``err.problem``
+    and ``err.remedy``.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+
+    def __init__(self, path, problem, remedy=_DEFAULT_REMEDY):
+        self.path = None if path is None else os.fspath(path)
+        self.problem = problem
+        self.remedy = remedy
+        where = f"{self.path}: " if self.path else ""
+        sep = "\n" if "\n" in problem + (remedy or "") else ". "
+        super().__init__(f"{where}{problem}{sep}{remedy}" if remedy else f"{where}{problem}")
+
+    def with_remedy(self, remedy):
+        """The same error with another remedy (the caller knows where the file came from)."""
+        return DataError(self.path, self.problem, remedy)
+
+
+def _open(path, compressed):
+    if compressed is None:
+        compressed = os.fspath(path).endswith(".gz")
+    return gzip.open(path, "rb") if compressed else open(path, "rb")
+
+
+def _read_exactly(f, n):
+    """Read ``n`` bytes into a new uint8 array; return (array, count actually read)."""
+    out = np.empty(n, dtype=np.uint8)
+    view, got = memoryview(out), 0
+    while got < n:
+        k = f.readinto(view[got:])
+        if not k:
+            break
+        got += k
+    return out, got
+
+
+def read_idx(path, digest=None, compressed=None):
+    """Read one IDX file (``.gz`` or raw) into a native-endian numpy array.
+
+    Shape is the file's dimensions, e.g. (60000, 28, 28) uint8 for images and
+    (60000,) uint8 for labels.  If ``digest`` (a ``hashlib`` object) is given,
+    it is updated with the *decompressed* bytes, header included, so the
+    caller can check a SHA-256 that holds whatever the compression.
+    ``compressed`` says whether the file is gzip; None means "if it ends in .gz".
+
+    Raises DataError for: a bad gzip stream, a wrong magic number, an unknown
+    dtype code, truncated data, or bytes left after the data.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    try:
+        with _open(path, compressed) as f:
+            magic = f.read(4)
+            if len(magic) < 4 or magic[:2] != b"\x00\x00":
+                raise DataError(path, f"not an IDX file (magic number {magic.hex() or 'missing'}, "
+                                      "expected 0000<dtype><ndim>)")
+            code, ndim = magic[2], magic[3]
+            if code not in IDX_DTYPES:
+                raise DataError(path, f"unknown IDX dtype code 0x{code:02X} "
+                                      f"(known: {', '.join(f'0x{c:02X}' for c in IDX_DTYPES)})")
+            if ndim == 0:
+                raise DataError(path, "IDX header declares 0 dimensions")
+            dims_raw = f.read(4 * ndim)
+            if len(dims_raw) < 4 * ndim:
+                raise DataError(path, f"truncated header: {ndim} dimensions declared, "
+                                      f"only {len(dims_raw)} of {4 * ndim} bytes present")
+            dims = struct.unpack(f">{ndim}I", dims_raw)
+            dtype = IDX_DTYPES[code][1]
+            nbytes = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
+            data, got = _read_exactly(f, nbytes)
+            if got < nbytes:
+                raise DataError(path, f"truncated: header {dims} needs {nbytes} data bytes, "
+                                      f"file has {got}")
+            if f.read(1):
+                raise DataError(path, f"extra bytes after the {nbytes} data bytes of shape {dims}")
+    except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
+        if isinstance(err, FileNotFoundError):
+            raise DataError(path, "file not found",
+                            "Check the path, or run: python -m d2l_utils.data fetch") from err
+        raise DataError(path, f"cannot read the file ({type(err).__name__}: {err})") from err
+    if digest is not None:
+        digest.update(magic + dims_raw)
+        digest.update(data)
+    array = data.view(dtype).reshape(dims)
+    return array if dtype.isnative or dtype.itemsize == 1 else array.astype(dtype.newbyteorder("="))
+
+
+def check_images(path, images, shape=(28, 28)):
+    """Check an image array read from ``path``: uint8, shape (N, *shape)."""
+    if images.dtype != np.uint8:
+        raise DataError(path, f"images have dtype {images.dtype}, expected unsigned byte (0x08)")
+    if images.ndim != 1 + len(shape) or images.shape[1:] != tuple(shape):
+        raise DataError(path, f"images have shape {images.shape}, expected (N, "
+                              f"{', '.join(map(str, shape))})")
+
+
+def check_labels(path, labels, num_classes=10):
+    """Check a label array read from ``path``: uint8, shape (N,), values in 0..num_classes-1."""
+    if labels.dtype != np.uint8:
+        raise DataError(path, f"labels have dtype {labels.dtype}, expected unsigned byte (0x08)")
+    if labels.ndim != 1:
+        raise DataError(path, f"labels have shape {labels.shape}, expected (N,)")
+    if labels.size and int(labels.max()) >= num_classes:
+        bad = int(np.argmax(labels >= num_classes))
+        raise DataError(path, f"label {int(labels[bad])} at index {bad} is outside "
+                              f"0..{num_classes - 1}")
+
+
+def check_pair(images_path, images, labels_path, labels):
+    """Check that an image file and its label file hold the same number of items."""
+    if len(images) != len(labels):
+        raise DataError(images_path, f"{len(images)} images but {len(labels)} labels in "
+                                     f"{labels_path}; the two files do not belong together")
