@@ -1,0 +1,79 @@
+"""``find_dataset``: local copies first, then a download, else one clear error.
+
+Introduced in chapters/00_getting_started.ipynb (the environment check).
+"""
+
+import os
+
+from .download import TIMEOUT, DownloadFailed, download_missing, mirror_list
+from .idx import DataError
+from .sources import default_cache_dir, find_local, folder_status, get_spec, read_split
+
+__all__ = ["find_dataset", "remedies"]
+
+
+def remedies(spec):
+    """The ways to get the data, as the lines of a message."""
+    spec = get_spec(spec)
+    flag = "" if spec.name == "fashion-mnist" else f" --dataset {spec.name}"
+    lines = [f"  - connect to the internet once and run: python -m d2l_utils.data fetch{flag}"]
+    if spec.apt_package:
+        lines.append(f"  - on Debian/Ubuntu: sudo apt-get install {spec.apt_package}")
+    names = ", ".join(f.name + ".gz" for f in spec.files)
+    lines.append(f"  - copy the four files ({names}, or uncompressed) into a folder "
+                 f"and set D2L_DATA_DIR to it")
+    return "To fix it, do one of:\n" + "\n".join(lines)
+
+
+def _not_found(spec, looked, attempts):
+    lines = [f"{spec.title} not found"]
+    lines += ["Looked in:"] + [f"  {kind}: {folder} ({status})" for kind, folder, status in looked]
+    if "D2L_DATA_DIR" not in os.environ:
+        lines.append("  D2L_DATA_DIR: not set")
+    if attempts is None:
+        lines.append("Download: not attempted (download=False)")
+    else:
+        lines.append("Tried to download:")
+        lines += [f"  {url}: {reason}" for url, reason in attempts]
+    return "\n".join(lines)
+
+
+def find_dataset(dataset="fashion-mnist", root=None, *, download=True, verify=True,
+                 mirrors=None, cache_dir=None, system_dirs=None, progress=True,
+                 timeout=TIMEOUT):
+    """Find (and if needed download) a dataset; return its ``Location``.
+
+    ``location.kind`` says where it came from: 'argument' (``root=``),
+    'D2L_DATA_DIR', 'cache', 'system' (``/usr/share/datasets/...``) or
+    'download' (just downloaded into the cache); ``location.folder`` is the
+    folder and ``location.paths`` the four files.  Local folders are tried in
+    that order and nothing touches the network when one of them is complete.
+
+    With ``verify=True`` all four files are read and checked (SHA-256 of the
+    decompressed content for Fashion-MNIST, see ``sources.MNIST`` for MNIST),
+    which takes about a second; loading verifies anyway, so the loaders pass
+    ``verify=False``.  A complete folder with a bad file is an error naming the
+    file, never a silent fall-back.  If nothing is found and nothing can be
+    downloaded, DataError lists every place tried and the remedies.
+
+    ``cache_dir``/``system_dirs`` override the default folders (tests use them).
+
+    Introduced in chapters/00_getting_started.ipynb.
+    """
+    spec = get_spec(dataset)
+    location, looked = find_local(spec, root, cache_dir, system_dirs)
+    if location is None:
+        if not download:
+            raise DataError(None, _not_found(spec, looked, None), remedies(spec))
+        folder = os.fspath(cache_dir) if cache_dir else default_cache_dir(spec)
+        try:
+            download_missing(spec, folder, mirror_list(spec, mirrors), timeout=timeout,
+                             progress=progress)
+        except DownloadFailed as err:
+            raise DataError(None, _not_found(spec, looked, err.attempts), remedies(spec)) from None
+        location, status = folder_status(spec, "download", folder)
+        assert location is not None, status  # download_missing wrote every missing file
+    if verify:
+        for split in ("train", "test"):
+            read_split(location, split)
+    return location
