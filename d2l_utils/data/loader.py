@@ -1,0 +1,202 @@
+"""Fashion-MNIST (and MNIST) in memory, and a fast mini-batch iterator.
+
+The decoded set is converted once (uint8 -> float32 / 255, bit-for-bit what
+Gluon's ``transforms.ToTensor`` computes) into one float32 buffer handed to
+MXNet without a copy; each batch is then one ``nd.take`` for the images and
+one for the labels, so an epoch costs a few hundred small MXNet ops, no
+Python work per sample.  Batches are fresh arrays: changing one in place never
+changes the data set.
+
+Introduced in chapters/01_fashion_mnist.ipynb.
+"""
+
+import math
+import numbers
+
+import numpy as np
+from mxnet import nd
+
+from .locate import find_dataset
+from .sources import read_split
+
+__all__ = ["FASHION_MNIST_LABELS", "get_fashion_mnist_labels", "load_arrays",
+           "load_fashion_mnist_arrays", "DataIter", "load_data", "load_data_fashion_mnist",
+           "load_data_mnist"]
+
+FASHION_MNIST_LABELS = ("t-shirt", "trouser", "pullover", "dress", "coat",
+                        "sandal", "shirt", "sneaker", "bag", "ankle boot")
+_CHUNK = 4096  # images converted or resized per step, to bound temporary memory
+
+
+def get_fashion_mnist_labels(labels):
+    """Text labels for Fashion-MNIST class indices.
+
+    ``labels``: an int, a sequence, a numpy array or an ``nd`` array of any
+    shape with values in 0..9 (integer or float dtype).  Returns a flat list of
+    str, e.g. ``get_fashion_mnist_labels([0, 9]) == ['t-shirt', 'ankle boot']``.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    if isinstance(labels, nd.NDArray):
+        labels = labels.asnumpy()
+    values = np.asarray(labels).reshape(-1)
+    if not (np.issubdtype(values.dtype, np.integer) or np.issubdtype(values.dtype, np.floating)):
+        raise TypeError(f"labels: expected class indices 0..9, got dtype {values.dtype}")
+    bad = [v for v in values.tolist()
+           if not float(v).is_integer() or not 0 <= v < len(FASHION_MNIST_LABELS)]
+    if bad:
+        raise ValueError(f"labels: {bad[0]!r} is not a class index in 0..9")
+    return [FASHION_MNIST_LABELS[int(v)] for v in values.tolist()]
+
+
+def load_arrays(dataset="fashion-mnist", root=None, **find_kwargs):
+    """The four arrays of an IDX dataset, as numpy, straight from the files.
+
+    Returns (X_train uint8 (60000, 28, 28), y_train uint8 (60000,),
+    X_test uint8 (10000, 28, 28), y_test uint8 (10000,)), pixel values 0..255
+    and class indices 0..9.  ``find_kwargs`` go to ``find_dataset``.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    location = find_dataset(dataset, root, verify=False, **find_kwargs)
+    return read_split(location, "train") + read_split(location, "test")
+
+
+def load_fashion_mnist_arrays(root=None, **find_kwargs):
+    """Fashion-MNIST as numpy arrays: see ``load_arrays``.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    return load_arrays("fashion-mnist", root, **find_kwargs)
+
+
+def _as_float(images):
+    """uint8 (N, h, w) -> NDArray float32 (N, 1, h, w) = images / 255, no extra copy."""
+    n, h, w = images.shape
+    out = np.empty((n, 1, h, w), dtype=np.float32)
+    for i in range(0, n, _CHUNK):
+        part = out[i:i + _CHUNK]
+        part[...] = images[i:i + _CHUNK, None]
+        part /= np.float32(255)
+    return nd.from_numpy(out, zero_copy=True)
+
+
+def _resized(images, size):
+    """uint8 (N, 28, 28) -> NDArray uint8 (N, 1, h, w), bilinear like gluon's Resize."""
+    h, w = (size, size) if isinstance(size, numbers.Integral) else tuple(size)
+    n = len(images)
+    src = nd.from_numpy(np.ascontiguousarray(images[..., None]), zero_copy=True)
+    out = nd.empty((n, h, w, 1), dtype="uint8")
+    for i in range(0, n, _CHUNK):
+        out[i:i + _CHUNK] = nd.image.resize(src[i:i + _CHUNK], size=(w, h))
+    return out.reshape((n, 1, h, w))  # one channel, so HWC -> CHW is a reshape
+
+
+class DataIter:
+    """Mini-batches (X, y) of an in-memory image set.
+
+    X: float32 (B, 1, h, w) with values in [0, 1]; y: float32 (B,) class
+    indices.  float32 labels work with ``nd.pick``, ``gluon.loss.
+    SoftmaxCrossEntropyLoss`` and a direct ``y_hat.argmax(axis=1) == y`` (MXNet
+    compares only equal dtypes and argmax returns float32); 0..9 are exact.
+
+    ``len(it)`` is the number of batches, the last one partial if N % B != 0.
+    Each ``iter(it)`` is a new epoch.  With ``shuffle=True`` every epoch has a
+    new order: drawn from NumPy's global generator (so ``set_seed`` makes it
+    reproducible) or, with ``seed=``, from a private one, so the same seed gives
+    the same sequence of orders.  Without shuffling the order is fixed.
+
+    ``images`` is an NDArray (N, 1, h, w): float32 already scaled to [0, 1], or
+    uint8, then scaled per batch (used for resized sets, to hold them in 1/4
+    of the memory).  ``labels`` is an NDArray (N,).
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+
+    def __init__(self, images, labels, batch_size, shuffle=False, seed=None, ctx=None):
+        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
+                or batch_size < 1:
+            raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
+        if images.shape[0] != labels.shape[0]:
+            raise ValueError(f"{images.shape[0]} images but {labels.shape[0]} labels")
+        self.ctx = ctx if ctx is not None else images.context
+        self.images = images.as_in_context(self.ctx)
+        self.labels = labels.astype("float32", copy=False).as_in_context(self.ctx)
+        self.batch_size, self.shuffle = int(batch_size), shuffle
+        self.num_examples = images.shape[0]
+        self._rng = np.random.default_rng(seed) if seed is not None else np.random
+        self._fixed_order = None
+
+    def __len__(self):
+        return math.ceil(self.num_examples / self.batch_size)
+
+    def _order(self):
+        if self.shuffle:
+            return nd.array(self._rng.permutation(self.num_examples), ctx=self.ctx)
+        if self._fixed_order is None:
+            self._fixed_order = nd.arange(self.num_examples, ctx=self.ctx)
+        return self._fixed_order
+
+    def __iter__(self):
+        order, scale = self._order(), self.images.dtype == np.uint8
+        labels = nd.take(self.labels, order)  # this epoch's own copy: one op, not one per batch
+        for i in range(0, self.num_examples, self.batch_size):
+            X = nd.take(self.images, order[i:i + self.batch_size])
+            yield (X.astype("float32") / 255 if scale else X), labels[i:i + self.batch_size]
+
+    def __repr__(self):
+        return (f"DataIter({self.num_examples} examples, batch_size={self.batch_size}, "
+                f"{len(self)} batches, shuffle={self.shuffle}, X {self.images.shape[1:]})")
+
+
+def load_data(dataset, batch_size, resize=None, root=None, *, seed=None, ctx=None,
+              **find_kwargs):
+    """(train_iter, test_iter) over an IDX dataset ('fashion-mnist', 'mnist' or a spec).
+
+    The training iterator reshuffles every epoch (``seed=`` fixes the sequence of
+    orders), the test iterator keeps the file order.  Batches: X float32
+    (B, 1, 28, 28), y float32 (B,), see ``DataIter``.  Memory: 4 bytes a pixel,
+    188 MB + 31 MB for Fashion-MNIST.
+
+    ``resize``: an int or (h, w); images are resized once, in memory, with the
+    bilinear ``nd.image.resize`` that gluon's ``transforms.Resize`` uses, so
+    batches equal ``Resize`` + ``ToTensor``.  The resized set is held as uint8,
+    N*h*w bytes (224x224: 3.0 GB train + 0.5 GB test; float32 would be 4x),
+    and each batch is scaled to float32 as it is yielded.
+
+    ``ctx``: where the data and the batches live (default CPU).
+    ``find_kwargs``: passed to ``find_dataset`` (e.g. ``download=False``).
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    location = find_dataset(dataset, root, verify=False, **find_kwargs)
+    iters = []
+    for split in ("train", "test"):
+        images, labels = read_split(location, split)
+        X = _resized(images, resize) if resize else _as_float(images)
+        del images  # keep only one copy of the images around
+        y = nd.array(labels, dtype="float32")
+        iters.append(DataIter(X, y, batch_size, shuffle=split == "train", seed=seed, ctx=ctx))
+    return tuple(iters)
+
+
+def load_data_fashion_mnist(batch_size, resize=None, root=None, *, seed=None, ctx=None,
+                            **find_kwargs):
+    """(train_iter, test_iter) over Fashion-MNIST, as in d2lzh; see ``load_data``.
+
+    Batches: X float32 (B, 1, 28, 28) in [0, 1] (or (B, 1, h, w) with
+    ``resize``), y float32 (B,) class indices 0..9; 235 training batches and
+    40 test batches at batch_size 256.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    return load_data("fashion-mnist", batch_size, resize, root, seed=seed, ctx=ctx,
+                     **find_kwargs)
+
+
+def load_data_mnist(batch_size, resize=None, root=None, *, seed=None, ctx=None, **find_kwargs):
+    """(train_iter, test_iter) over MNIST digits, same format; see ``load_data``.
+
+    Introduced in chapters/01_fashion_mnist.ipynb (exercises).
+    """
+    return load_data("mnist", batch_size, resize, root, seed=seed, ctx=ctx, **find_kwargs)
