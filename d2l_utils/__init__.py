@@ -6,6 +6,14 @@ says which chapter in ``chapters/`` introduces it.
 """
 
 # --- data: chapters/01_fashion_mnist.ipynb ---
+from .data import (
+    DataError,
+    find_dataset,
+    get_fashion_mnist_labels,
+    load_data_fashion_mnist,
+    load_data_mnist,
+    load_fashion_mnist_arrays,
+)
 
 # --- metrics and training: chapters/03_softmax_from_scratch.ipynb ---
 
