@@ -16,10 +16,23 @@ from .data import (
 )
 
 # --- metrics and training: chapters/03_softmax_from_scratch.ipynb ---
+from .metrics import Accumulator, Timer, accuracy, evaluate_accuracy
+from .training import History, predict_ch3, sgd, train_ch3
 
 # --- plotting: chapters/01 and 03 ---
+from .plotting import (
+    Animator,
+    plot,
+    plt,
+    set_axes,
+    set_figsize,
+    show_fashion_mnist,
+    show_images,
+    use_svg_display,
+)
 
 # --- devices and seeds: chapters/00_getting_started.ipynb ---
+from .device import num_gpus, set_seed, try_gpu
 
 # --- self-checks for exercises ---
 from .checks import check_cross_entropy, check_huber, check_softmax, check_stable_softmax

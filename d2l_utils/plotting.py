@@ -1,0 +1,222 @@
+"""Figures: line plots, image grids and a live plot that updates in place.
+
+Introduced in chapters/01_fashion_mnist.ipynb (images) and
+chapters/03_softmax_from_scratch.ipynb (training curves).  In a Jupyter
+kernel ``Animator`` shows one figure and updates it through a display id;
+elsewhere (plain Python, pytest) it only draws, and ``animator.fig`` stays
+open for ``savefig`` or ``plt.show()``.
+"""
+
+import numpy as np
+from matplotlib import pyplot as plt
+from mxnet import nd
+
+# Fixed salt for the ids matplotlib writes into SVG, so a re-run is byte-identical.
+SVG_HASHSALT = "d2l-utils"
+
+
+def in_jupyter_kernel():
+    """True when running inside a Jupyter (IPython) kernel, e.g. JupyterLab or nbconvert."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    return getattr(get_ipython(), "kernel", None) is not None
+
+
+def use_svg_display():
+    """Show figures as SVG in Jupyter, reproducibly (no date, fixed ids).
+
+    Outside IPython it only fixes the SVG id salt.  Introduced in
+    chapters/00_getting_started.ipynb.
+    """
+    plt.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return
+    if get_ipython() is not None:
+        from matplotlib_inline.backend_inline import set_matplotlib_formats
+        set_matplotlib_formats("svg", metadata={"Date": None})
+
+
+def set_figsize(figsize=(3.5, 2.5)):
+    """Use SVG display and set the default figure size (width, height) in inches.
+
+    Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    use_svg_display()
+    plt.rcParams["figure.figsize"] = figsize
+
+
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
+    """Label, scale and limit one matplotlib ``Axes``; add ``legend`` (list of str) and a grid.
+
+    Introduced in chapters/03_softmax_from_scratch.ipynb.
+    """
+    axes.set_xlabel(xlabel)
+    axes.set_ylabel(ylabel)
+    axes.set_xscale(xscale)
+    axes.set_yscale(yscale)
+    axes.set_xlim(xlim)
+    axes.set_ylim(ylim)
+    if legend:
+        axes.legend(legend)
+    axes.grid()
+
+
+def _to_numpy(a):
+    return a.asnumpy() if isinstance(a, nd.NDArray) else a
+
+
+def _has_one_axis(a):
+    return (getattr(a, "ndim", None) == 1
+            or isinstance(a, list | tuple) and not hasattr(a[0], "__len__"))
+
+
+def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
+         xscale='linear', yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'),
+         figsize=(3.5, 2.5), axes=None):
+    """Plot one or more curves: ``Y`` against ``X``, or ``X`` against its index.
+
+    X, Y: 1-D sequences (n,), or lists of them (one per curve); NDArrays are
+    accepted.  Draws on ``axes`` (default: the current axes).  Introduced in
+    chapters/02_softmax_regression.ipynb.
+    """
+    X = [X] if _has_one_axis(X) else list(X)
+    if Y is None:
+        X, Y = [[]] * len(X), X
+    else:
+        Y = [Y] if _has_one_axis(Y) else list(Y)
+    if len(X) != len(Y):
+        if len(X) != 1:
+            raise ValueError(f"plot: got {len(X)} x sequences for {len(Y)} y sequences; "
+                             "pass one x for all curves or one per curve")
+        X = X * len(Y)
+    if len(Y) > len(fmts):
+        raise ValueError(f"plot: {len(Y)} curves but only {len(fmts)} fmts; pass more fmts")
+    set_figsize(figsize)
+    if axes is None:
+        axes = plt.gca()
+    axes.cla()
+    for x, y, fmt in zip(X, Y, fmts[:len(Y)], strict=True):
+        x, y = _to_numpy(x), _to_numpy(y)
+        if len(x):
+            axes.plot(x, y, fmt)
+        else:
+            axes.plot(y, fmt)
+    set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+
+
+class Animator:
+    """A line plot that grows point by point, e.g. loss and accuracy per epoch.
+
+    ``add(x, y)`` appends one point per curve (y: a number or a list, one per
+    curve) and redraws.  In a Jupyter kernel the figure is displayed once and
+    then updated in place through its display id (printed output around it is
+    kept); the pyplot figure is closed so the cell does not show it twice.
+    ``live=False`` (the default outside a kernel) never displays; ``self.fig``
+    then stays open.  Introduced in chapters/03_softmax_from_scratch.ipynb.
+    """
+
+    def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
+                 xscale='linear', yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'),
+                 nrows=1, ncols=1, figsize=(3.5, 2.5), *, live=None):
+        use_svg_display()
+        self.fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
+        self.axes = axes.ravel()
+        self.config_axes = lambda: set_axes(
+            self.axes[0], xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+        self.X, self.Y, self.fmts = None, None, fmts
+        self.live = in_jupyter_kernel() if live is None else bool(live)
+        self.display_handle = None
+        if self.live:
+            plt.close(self.fig)  # shown through the display handle, not by the inline backend
+
+    def add(self, x, y):
+        """Append point(s) ``(x, y)`` and redraw; None values are skipped."""
+        if not hasattr(y, "__len__"):
+            y = [y]
+        n = len(y)
+        if not hasattr(x, "__len__"):
+            x = [x] * n
+        if len(x) != n:
+            raise ValueError(f"Animator.add: got {len(x)} x values for {n} y values")
+        if self.Y is None:
+            if n > len(self.fmts):
+                raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} fmts")
+            self.X, self.Y = [[] for _ in range(n)], [[] for _ in range(n)]
+        if n != len(self.Y):
+            raise ValueError(
+                f"Animator.add: got {n} y values, earlier calls had {len(self.Y)}")
+        for i, (a, b) in enumerate(zip(x, y, strict=True)):
+            if a is not None and b is not None:
+                self.X[i].append(a)
+                self.Y[i].append(b)
+        self.axes[0].cla()
+        for xs, ys, fmt in zip(self.X, self.Y, self.fmts[:n], strict=True):
+            self.axes[0].plot(xs, ys, fmt)
+        self.config_axes()
+        if self.live:
+            self._show()
+
+    def _show(self):
+        from IPython.display import display
+        if self.display_handle is None:
+            self.display_handle = display(self.fig, display_id=True)
+        else:
+            self.display_handle.update(self.fig)
+
+
+def _image(img):
+    img = np.asarray(_to_numpy(img))
+    if img.ndim == 3 and img.shape[0] == 1:  # (1, h, w) channel-first grey image
+        img = img[0]
+    if img.ndim == 1 and img.size == 28 * 28:  # a flattened Fashion-MNIST image
+        img = img.reshape(28, 28)
+    return img
+
+
+def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
+    """Show images in a num_rows x num_cols grid; return the axes (flat array).
+
+    imgs: a sequence (or (n, ...) array / NDArray) of images, each (h, w),
+    (1, h, w) or (h, w, 3); titles: None or one str per image.  In a notebook
+    end the line with ``;`` to hide the returned axes.  Introduced in
+    chapters/01_fashion_mnist.ipynb.
+    """
+    for name, value in (("num_rows", num_rows), ("num_cols", num_cols)):
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValueError(f"show_images: {name} must be an int >= 1, got {value!r}")
+    if len(imgs) > num_rows * num_cols:
+        raise ValueError(f"show_images: {len(imgs)} images do not fit a "
+                         f"{num_rows}x{num_cols} grid; pass imgs[:{num_rows * num_cols}]")
+    if titles is not None and len(titles) != len(imgs):
+        raise ValueError(f"show_images: {len(titles)} titles for {len(imgs)} images")
+    figsize = (num_cols * scale, num_rows * scale)
+    _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
+    axes = axes.ravel()
+    for i, ax in enumerate(axes):
+        ax.axes.get_xaxis().set_visible(False)
+        ax.axes.get_yaxis().set_visible(False)
+        if i < len(imgs):
+            ax.imshow(_image(imgs[i]))
+            if titles is not None:
+                ax.set_title(titles[i])
+        else:
+            ax.axis("off")
+    return axes
+
+
+def show_fashion_mnist(images, labels):
+    """Show images in one row, each titled with its text label (first edition).
+
+    images: (n, 1, 28, 28) or (n, 28, 28), NDArray or NumPy; labels: n strings,
+    e.g. from ``get_fashion_mnist_labels``.  Returns None, like the book, so it
+    can end a notebook cell.  Introduced in chapters/01_fashion_mnist.ipynb.
+    """
+    if len(images) == 0 or len(labels) != len(images):
+        raise ValueError(f"show_fashion_mnist: need one label per image and at least one "
+                         f"image, got {len(images)} images and {len(labels)} labels")
+    use_svg_display()
+    show_images(images, 1, len(images), titles=list(labels))
