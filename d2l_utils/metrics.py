@@ -124,11 +124,12 @@ def accuracy(y_hat, y):
     """Fraction of correct predictions in one batch, as a Python float.
 
     y_hat: (batch, num_classes) scores or probabilities; y: (batch,) labels.
-    First-edition semantics (a fraction, not a count).  Introduced in
-    chapters/03_softmax_from_scratch.ipynb.
+    First-edition semantics (a fraction, not d2l 1.0's count): the mean of
+    ``y_hat.argmax(axis=1) == y``, divided in Python so 6 of 50 gives 0.12
+    exactly.  Introduced in chapters/03_softmax_from_scratch.ipynb.
     """
     check_scores(y_hat, y, "accuracy", what="y_hat")
-    return float((y_hat.argmax(axis=1) == y.astype('float32')).mean().asscalar())
+    return float(correct_count(y_hat, y).asscalar()) / y.shape[0]
 
 
 def net_context(net):
