@@ -1,0 +1,239 @@
+"""Plot helpers build the requested matplotlib objects; Animator shows one figure, in place."""
+
+import re
+
+import nbformat
+import numpy as np
+import pytest
+from IPython import display as ipython_display
+from matplotlib import pyplot as plt
+from mxnet import nd
+from nbclient import NotebookClient
+
+import d2l_utils as d2l
+
+
+@pytest.fixture(autouse=True)
+def clean_pyplot():
+    """Each test starts with no figures and default-ish rcParams, and leaves none behind."""
+    plt.close("all")
+    with plt.rc_context():
+        yield
+    plt.close("all")
+
+
+@pytest.fixture
+def no_display(monkeypatch):
+    """Fail the test if anything calls IPython's display."""
+    def display(*args, **kwargs):
+        raise AssertionError("IPython display called outside a Jupyter kernel")
+    monkeypatch.setattr(ipython_display, "display", display)
+
+
+def legend_texts(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_use_svg_display_fixes_the_svg_id_salt_outside_ipython():
+    d2l.use_svg_display()
+    assert plt.rcParams["svg.hashsalt"] == d2l.plotting.SVG_HASHSALT
+
+
+def test_set_figsize_sets_the_default_figure_size():
+    d2l.set_figsize((5, 3))
+    assert list(plt.rcParams["figure.figsize"]) == [5, 3]
+    assert list(plt.figure().get_size_inches()) == [5, 3]
+
+
+def test_set_axes_sets_labels_scales_limits_legend_and_grid():
+    _, ax = plt.subplots()
+    ax.plot([1, 10], [1, 100])
+    d2l.set_axes(ax, "x", "f(x)", (1, 10), (1, 100), "log", "log", ["f"])
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "f(x)")
+    assert (ax.get_xscale(), ax.get_yscale()) == ("log", "log")
+    assert (ax.get_xlim(), ax.get_ylim()) == ((1, 10), (1, 100))
+    assert legend_texts(ax) == ["f"]
+    assert all(line.get_visible() for line in ax.get_xgridlines())
+
+
+def test_plot_draws_each_curve_with_its_format_on_the_given_axes():
+    x = np.arange(0, 3, 0.5)
+    _, ax = plt.subplots()
+    d2l.plot(x, [x ** 2, 2 * x - 1], "x", "f(x)", legend=["x^2", "tangent"],
+             xlim=(0, 3), ylim=(-1, 9), axes=ax)
+    lines = ax.get_lines()
+    assert len(lines) == 2
+    np.testing.assert_array_equal(lines[0].get_xdata(), x)
+    np.testing.assert_array_equal(lines[1].get_ydata(), 2 * x - 1)
+    assert (lines[0].get_linestyle(), lines[1].get_linestyle()) == ("-", "--")
+    assert lines[1].get_color() == "m"
+    assert legend_texts(ax) == ["x^2", "tangent"]
+    assert (ax.get_xlim(), ax.get_ylim()) == ((0, 3), (-1, 9))
+    assert (ax.get_xlabel(), ax.get_ylabel()) == ("x", "f(x)")
+
+
+def test_plot_accepts_ndarrays_and_y_only_on_the_current_axes():
+    d2l.plot(nd.array([3, 1, 2]), figsize=(4, 2))
+    ax = plt.gca()
+    np.testing.assert_array_equal(ax.get_lines()[0].get_xdata(), [0, 1, 2])
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [3, 1, 2])
+    assert ax.get_legend() is None
+    assert list(plt.rcParams["figure.figsize"]) == [4, 2]
+
+
+def test_plot_rejects_mismatched_curves():
+    with pytest.raises(ValueError, match="plot: got 3 x sequences for 2 y sequences"):
+        d2l.plot([[1, 2], [1, 2], [1, 2]], [[1, 2], [3, 4]])
+    with pytest.raises(ValueError, match="plot: 2 curves but only 1 fmts"):
+        d2l.plot([1, 2], [[1, 2], [3, 4]], fmts=("-",))
+
+
+def test_animator_outside_a_kernel_draws_one_figure_and_never_displays(no_display):
+    before = set(plt.get_fignums())
+    animator = d2l.Animator(xlabel="epoch", legend=["loss", "acc"], xlim=[1, 3], ylim=[0, 1])
+    for epoch, (loss, acc) in enumerate([(0.9, 0.5), (0.6, 0.7), (0.4, 0.8)], start=1):
+        animator.add(epoch, (loss, acc))
+    assert animator.live is False
+    assert set(plt.get_fignums()) - before == {animator.fig.number}
+    ax = animator.axes[0]
+    lines = ax.get_lines()
+    assert [list(line.get_xdata()) for line in lines] == [[1, 2, 3], [1, 2, 3]]
+    assert [list(line.get_ydata()) for line in lines] == [[0.9, 0.6, 0.4], [0.5, 0.7, 0.8]]
+    assert legend_texts(ax) == ["loss", "acc"]
+    assert (ax.get_xlabel(), ax.get_xlim(), ax.get_ylim()) == ("epoch", (1, 3), (0, 1))
+
+
+def test_animator_skips_none_and_keeps_the_number_of_curves():
+    animator = d2l.Animator(nrows=2, ncols=2)
+    assert len(animator.axes) == 4
+    animator.add(1, [None, 2.0])
+    animator.add([2, 3], [1.0, 4.0])
+    lines = animator.axes[0].get_lines()
+    assert [list(line.get_xdata()) for line in lines] == [[2], [1, 3]]
+    with pytest.raises(ValueError, match="Animator.add: got 1 y values, earlier calls had 2"):
+        animator.add(4, 1.0)
+    with pytest.raises(ValueError, match="Animator.add: got 3 x values for 2 y values"):
+        animator.add([1, 2, 3], [1.0, 2.0])
+
+
+def test_live_animator_displays_once_then_updates_the_same_display(monkeypatch):
+    calls = []
+
+    class Handle:
+        def update(self, obj):
+            calls.append(("update", obj))
+
+    def display(obj, display_id=None):
+        calls.append(("display", obj, display_id))
+        return Handle()
+
+    monkeypatch.setattr(ipython_display, "display", display)
+    animator = d2l.Animator(legend=["a"], live=True)
+    assert animator.fig.number not in plt.get_fignums()  # the inline backend won't show it again
+    for i in range(3):
+        animator.add(i, i * i)
+    assert calls == [("display", animator.fig, True), ("update", animator.fig),
+                     ("update", animator.fig)]
+
+
+def test_show_images_fills_a_grid_with_titles_and_returns_the_axes():
+    imgs = nd.random.uniform(shape=(3, 1, 28, 28))
+    axes = d2l.show_images(imgs, 2, 2, titles=["a", "b", "c"], scale=1.0)
+    assert len(axes) == 4 and len(plt.get_fignums()) == 1
+    assert list(axes[0].figure.get_size_inches()) == [2.0, 2.0]
+    for i in range(3):
+        np.testing.assert_array_equal(axes[i].get_images()[0].get_array(), imgs[i, 0].asnumpy())
+        assert axes[i].get_title() == "abc"[i]
+        assert not axes[i].get_xaxis().get_visible()
+    assert axes[3].get_images() == [] and not axes[3].axison
+
+
+def test_show_images_rejects_bad_grids_and_titles():
+    imgs = np.zeros((5, 28, 28))
+    with pytest.raises(ValueError, match=r"5 images do not fit a 2x2 grid"):
+        d2l.show_images(imgs, 2, 2)
+    with pytest.raises(ValueError, match="show_images: 2 titles for 5 images"):
+        d2l.show_images(imgs, 1, 5, titles=["a", "b"])
+    with pytest.raises(ValueError, match="show_images: num_rows must be an int >= 1"):
+        d2l.show_images(imgs, 0, 5)
+
+
+@pytest.mark.parametrize("shape", [(4, 1, 28, 28), (4, 28, 28)])
+@pytest.mark.parametrize("as_nd", [True, False])
+def test_show_fashion_mnist_shows_one_row_titled_with_the_labels(shape, as_nd):
+    images = np.arange(np.prod(shape), dtype=np.float32).reshape(shape) / np.prod(shape)
+    labels = ["t-shirt", "trouser", "pullover", "dress"]
+    assert d2l.show_fashion_mnist(nd.array(images) if as_nd else images, labels) is None
+    axes = plt.gcf().get_axes()
+    assert [ax.get_title() for ax in axes] == labels
+    assert {ax.get_subplotspec().get_geometry()[:2] for ax in axes} == {(1, 4)}  # one row
+    np.testing.assert_array_equal(axes[2].get_images()[0].get_array(),
+                                  images[2].reshape(28, 28))
+
+
+def test_show_fashion_mnist_needs_one_label_per_image():
+    with pytest.raises(ValueError, match="show_fashion_mnist: need one label per image"):
+        d2l.show_fashion_mnist(np.zeros((3, 28, 28)), ["a", "b"])
+
+
+# ----------------------------------------------------------------------------- in a real kernel
+ANIMATOR_CELL = """\
+animator = d2l.Animator(xlabel='epoch', legend=['loss', 'acc'], fmts=('-o', 'm--s'))
+for epoch in range(1, 6):
+    print('epoch', epoch)
+    animator.add(epoch, (1 / epoch, epoch / 10))"""
+
+TRAIN_CELL = """\
+from mxnet import nd
+d2l.set_seed(0)
+X = nd.random.normal(shape=(64, 2))
+y = (X[:, 0] > 0).astype('float32')
+W, b = nd.zeros((2, 2)), nd.zeros(2)
+W.attach_grad(); b.attach_grad()
+net = lambda X: nd.dot(X, W) + b
+loss = lambda y_hat, y: -nd.pick(nd.log_softmax(y_hat), y)
+batches = [(X[i:i + 16], y[i:i + 16]) for i in range(0, 64, 16)]
+history = d2l.train_ch3(net, batches, batches, loss, 3, 16, [W, b], 0.5)"""
+
+
+def run_in_kernel(tmp_path):
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell(src) for src in (
+        "import d2l_utils as d2l\nd2l.use_svg_display()",
+        ANIMATOR_CELL,
+        "print(len(d2l.plt.get_fignums()))",
+        TRAIN_CELL,
+    )]
+    NotebookClient(nb, timeout=120, kernel_name="python3",
+                   resources={"metadata": {"path": str(tmp_path)}}).execute()
+    return nb
+
+
+def images(outputs):
+    return [o for o in outputs if o.output_type in ("display_data", "execute_result")
+            and "image/svg+xml" in o.get("data", {})]
+
+
+def test_in_a_kernel_the_live_plot_is_one_figure_updated_in_place(tmp_path, monkeypatch):
+    """Executed as nbconvert/nbclient does, with the inline backend a user has in JupyterLab."""
+    monkeypatch.delenv("MPLBACKEND", raising=False)
+    first = run_in_kernel(tmp_path)
+    for cell in first.cells:
+        assert [o for o in cell.outputs if o.get("name") == "stderr"] == []
+    animator_out = first.cells[1].outputs
+    assert len(images(animator_out)) == 1
+    assert [o.text for o in animator_out if o.output_type == "stream"] == [
+        "epoch 1\n", "epoch 2\n", "epoch 3\n", "epoch 4\n", "epoch 5\n"]
+    svg = images(animator_out)[0].data["image/svg+xml"]
+    # The kept frame is the last one: its x axis is labelled up to epoch 5.
+    assert re.findall(r"<!-- (\S+) -->", svg)[:6] == ["1", "2", "3", "4", "5", "epoch"]
+    assert "<dc:date>" not in svg
+    assert first.cells[2].outputs[0].text == "0\n"  # nothing left for the inline backend
+    train_out = first.cells[3].outputs
+    assert len(images(train_out)) == 1
+    printed = "".join(o.text for o in train_out if o.output_type == "stream")
+    assert re.fullmatch(r"(epoch \d, loss \d\.\d{4}, train acc \d\.\d{3}, test acc \d\.\d{3}\n){3}",
+                        printed)
+    # Re-executing gives byte-identical SVG (fixed ids, no date).
+    second = run_in_kernel(tmp_path)
+    assert images(second.cells[1].outputs)[0].data["image/svg+xml"] == svg
