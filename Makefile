@@ -13,9 +13,6 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
          --nbval-cell-timeout=300
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-# Notebooks and tests must not open windows, whatever the user's matplotlibrc says.
-test: export MPLBACKEND := Agg
-
 .PHONY: help lab test unit notebooks data install lint slides bench execute clean
 
 help:
@@ -69,7 +66,7 @@ test: data lint
 	$(PY) -m pytest $(NBVAL) tests chapters
 
 execute: data
-	MPLBACKEND=Agg $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
 # Decks work offline when npm is present: reveal.js and MathJax are installed next to
