@@ -5,6 +5,7 @@ import re
 import tomllib
 from pathlib import Path
 
+import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,3 +54,50 @@ def test_installed_versions_match_the_pins():
     import numpy
 
     assert (mxnet.__version__, numpy.__version__, d2l.__version__) == ("1.9.1", "1.23.5", "1.0.3")
+
+
+# ----------------------------------------------------------------------------- check_environment
+PINNED = {"Python": "3.11", "MXNet": "1.9.1", "NumPy": "1.23.5"}
+
+
+def test_check_environment_passes_and_reports_where_the_data_is(tiny_fashion_gz, capsys):
+    from d2l_utils.environment import check_environment
+
+    report = check_environment(root=tiny_fashion_gz.files, versions=PINNED)
+    out = capsys.readouterr().out
+    assert report.problems == []
+    assert dict(report.rows)["Data"] == f"fashion-mnist, verified (argument: {tiny_fashion_gz.files})"
+    assert "NumPy    1.23.5 (as pinned)\n" in out
+    assert out.rstrip().endswith("Everything the course needs is in place.")
+
+
+def test_check_environment_lists_every_problem_with_its_fix(tiny_fashion_gz, tmp_path):
+    from d2l_utils.environment import EnvironmentProblem, check_environment
+
+    wrong = dict(PINNED, Python="3.12", NumPy="1.24.0")
+    with pytest.raises(EnvironmentProblem) as err:
+        check_environment(root=tmp_path / "empty", versions=wrong)
+    message = str(err.value)
+    assert "Python: found 3.12, the course needs 3.11" in message
+    assert "NumPy: found 1.24.0, the course needs 1.23.5 (MXNet 1.9.1 uses np.bool" in message
+    assert "make clean && make lab" in message
+    # the data lookup failed (empty root, empty cache, no system copy) and says what to do
+    assert "Data: " in message and "apt-get install dataset-fashion-mnist" in message
+    assert "MXNet:" not in message  # only what is actually wrong
+
+
+def test_check_environment_rejects_a_damaged_dataset(tiny_fashion_gz):
+    from d2l_utils.environment import EnvironmentProblem, check_environment
+
+    labels = tiny_fashion_gz.files / "t10k-labels-idx1-ubyte.gz"
+    labels.write_bytes(labels.read_bytes()[:-8])
+    with pytest.raises(EnvironmentProblem, match="t10k-labels-idx1-ubyte"):
+        check_environment(root=tiny_fashion_gz.files, versions=PINNED)
+
+
+def test_home_folders_are_shown_relative_to_home(monkeypatch, tmp_path):
+    from d2l_utils.environment import _home_relative
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert _home_relative(str(tmp_path / ".cache" / "d2l_utils")) == "~/.cache/d2l_utils"
+    assert _home_relative("/usr/share/datasets/fashion-mnist") == "/usr/share/datasets/fashion-mnist"
