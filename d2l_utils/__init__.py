@@ -33,6 +33,7 @@ from .plotting import (
 
 # --- devices and seeds: chapters/00_getting_started.ipynb ---
 from .device import num_gpus, set_seed, try_gpu
+from .environment import EnvironmentProblem, check_environment
 
 # --- self-checks for exercises ---
 from .checks import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
