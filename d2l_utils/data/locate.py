@@ -32,6 +32,8 @@ def _not_found(spec, looked, attempts):
         lines.append("  D2L_DATA_DIR: not set")
     if attempts is None:
         lines.append("Download: not attempted (download=False)")
+    elif not attempts:
+        lines.append("Download: no mirrors to try")
     else:
         lines.append("Tried to download:")
         lines += [f"  {url}: {reason}" for url, reason in attempts]

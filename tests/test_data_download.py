@@ -1,0 +1,197 @@
+"""d2l_utils/data/download.py: downloads from a local HTTP server on 127.0.0.1."""
+
+import gzip
+import http.server
+import shutil
+import socket
+import time
+
+import numpy as np
+import pytest
+
+from d2l_utils.data import DataError, find_dataset, load_fashion_mnist_arrays
+from d2l_utils.data.download import DownloadFailed, download_missing, mirror_list
+from d2l_utils.data.sources import FASHION_MNIST, MNIST
+
+NAMES = [f.name + ".gz" for f in FASHION_MNIST.files]
+
+
+def closed_port_url():
+    """A URL on 127.0.0.1 where nothing listens (connection refused)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    return f"http://127.0.0.1:{port}/"
+
+
+def listing(folder):
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_download_into_the_cache_then_no_more_network(tiny_fashion_gz, data_env, http_mirror):
+    t = tiny_fashion_gz
+    data_env.allow_network()
+    url = http_mirror(t.files)
+    loc = find_dataset(mirrors=[url], progress=False)
+    assert (loc.kind, loc.folder) == ("download", str(t.cache))
+    assert listing(t.cache) == sorted(NAMES)  # nothing else: no temporary files
+    assert data_env.calls == [url + n for n in NAMES]
+    for got, expected in zip(load_fashion_mnist_arrays(), t.arrays, strict=True):
+        np.testing.assert_array_equal(got, expected)
+    assert find_dataset(mirrors=[url]).kind == "cache" and len(data_env.calls) == 4
+
+
+def test_corrupt_file_from_the_server_leaves_nothing(tiny_fashion_gz, data_env, http_mirror,
+                                                    tmp_path):
+    t = tiny_fashion_gz
+    bad = shutil.copytree(t.files, tmp_path / "bad")
+    last = bad / "t10k-labels-idx1-ubyte.gz"
+    content = bytearray(gzip.decompress(last.read_bytes()))
+    content[-1] = (content[-1] + 1) % 10  # still valid IDX, wrong content
+    last.write_bytes(gzip.compress(bytes(content)))
+    data_env.allow_network()
+    url = http_mirror(bad)
+    with pytest.raises(DataError) as info:
+        find_dataset(mirrors=[url], progress=False)
+    message = str(info.value)
+    assert f"{url}t10k-labels-idx1-ubyte.gz: served a bad file: SHA-256" in message
+    assert listing(t.cache) == sorted(NAMES[:3])  # the verified files stay, no partial one
+
+
+def test_dead_mirror_then_good_one(tiny_fashion_gz, data_env, http_mirror):
+    data_env.allow_network()
+    dead, good = closed_port_url(), http_mirror(tiny_fashion_gz.files)
+    assert find_dataset(mirrors=[dead, good], progress=False).kind == "download"
+    # the dead mirror is tried 3 times (2 retries) for the first file, then skipped
+    assert data_env.calls == [dead + NAMES[0]] * 3 + [good + n for n in NAMES]
+
+
+def test_mirror_without_the_file_then_good_one(tiny_fashion_gz, data_env, http_mirror, tmp_path):
+    data_env.allow_network()
+    empty = http_mirror(tmp_path)
+    good = http_mirror(tiny_fashion_gz.files)
+    assert find_dataset(mirrors=[empty, good], progress=False).kind == "download"
+    assert data_env.calls[:2] == [empty + NAMES[0], good + NAMES[0]]  # a 404 is not retried
+
+
+def test_nothing_anywhere_lists_places_and_remedies(tiny_fashion_gz, data_env):
+    data_env.allow_network()
+    dead = closed_port_url()
+    with pytest.raises(DataError) as info:
+        find_dataset(mirrors=[dead], progress=False)
+    message = str(info.value)
+    for line in (f"cache: {tiny_fashion_gz.cache} (folder does not exist)",
+                 f"system: {tiny_fashion_gz.system} (folder does not exist)",
+                 "D2L_DATA_DIR: not set",
+                 f"{dead}train-images-idx3-ubyte.gz: unreachable after 3 attempts",
+                 "run: python -m d2l_utils.data fetch",
+                 "sudo apt-get install dataset-fashion-mnist",
+                 "and set D2L_DATA_DIR to it"):
+        assert line in message
+    assert not tiny_fashion_gz.cache.exists()  # no empty folder left behind
+
+
+def test_mirrors_from_the_environment(tiny_fashion_gz, data_env, http_mirror, tmp_path,
+                                      monkeypatch):
+    shutil.copytree(tiny_fashion_gz.files, tmp_path / "m" / "fashion-mnist")
+    data_env.allow_network()
+    base = http_mirror(tmp_path / "m")
+    monkeypatch.setenv("D2L_DATA_MIRRORS", f"{closed_port_url()}, {base}{{dataset}}/")
+    assert mirror_list("fashion-mnist")[1] == base + "fashion-mnist/"
+    assert find_dataset(progress=False).kind == "download"
+    monkeypatch.delenv("D2L_DATA_MIRRORS")
+    assert mirror_list("mnist") == list(MNIST.mirrors)
+    assert mirror_list("mnist", "http://h/{dataset}") == ["http://h/mnist"]
+
+
+def test_server_errors_are_retried(tiny_fashion_gz, data_env, http_mirror):
+    failures = []
+
+    class FlakyOnce(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tiny_fashion_gz.files), **kwargs)
+
+        def do_GET(self):
+            if not failures:
+                failures.append(self.path)
+                self.send_error(503)
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    data_env.allow_network()
+    url = http_mirror(None, FlakyOnce)
+    assert find_dataset(mirrors=[url], progress=False).kind == "download"
+    assert data_env.calls[:2] == [url + NAMES[0]] * 2
+
+
+def test_connection_cut_mid_file_is_retried_and_leaves_no_part(tiny_fashion_gz, data_env,
+                                                               http_mirror):
+    cuts = []
+
+    class CutOnce(http.server.SimpleHTTPRequestHandler):
+        def __init__(self, *args, **kwargs):
+            super().__init__(*args, directory=str(tiny_fashion_gz.files), **kwargs)
+
+        def do_GET(self):
+            if not cuts:
+                cuts.append(self.path)
+                self.send_response(200)
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                self.wfile.write(b"\x1f\x8b" + b"\0" * 100)
+                self.close_connection = True
+                return
+            super().do_GET()
+
+        def log_message(self, *args):
+            pass
+
+    data_env.allow_network()
+    url = http_mirror(None, CutOnce)
+    assert find_dataset(mirrors=[url], progress=False).kind == "download"
+    assert listing(tiny_fashion_gz.cache) == sorted(NAMES)
+
+
+def test_read_timeout(tiny_fashion_gz, data_env, http_mirror, tmp_path):
+    class Silent(http.server.BaseHTTPRequestHandler):
+        def do_GET(self):
+            time.sleep(1.0)
+
+        def log_message(self, *args):
+            pass
+
+    data_env.allow_network()
+    url = http_mirror(None, Silent)
+    start = time.perf_counter()
+    with pytest.raises(DownloadFailed) as info:
+        download_missing("fashion-mnist", tmp_path / "c", [url], timeout=0.2, retries=0,
+                         progress=False)
+    assert time.perf_counter() - start < 0.9
+    assert "timed out" in info.value.attempts[0][1]
+    assert listing(tmp_path / "c") == []
+
+
+def test_partial_cache_is_completed(tiny_fashion_gz, data_env, http_mirror):
+    t = tiny_fashion_gz
+    t.cache.mkdir(parents=True)
+    shutil.copy(t.files / NAMES[1], t.cache / NAMES[1])
+    data_env.allow_network()
+    url = http_mirror(t.files)
+    find_dataset(mirrors=[url], progress=False)
+    assert data_env.calls == [url + n for n in NAMES if n != NAMES[1]]
+
+
+def test_mnist_downloads_are_checked_by_md5(tiny_mnist, data_env, http_mirror, tmp_path):
+    data_env.allow_network()
+    assert find_dataset("mnist", mirrors=[http_mirror(tiny_mnist.files)],
+                        progress=False).kind == "download"
+    bad = shutil.copytree(tiny_mnist.files, tmp_path / "bad")
+    f = bad / "train-images-idx3-ubyte.gz"
+    f.write_bytes(gzip.compress(gzip.decompress(f.read_bytes()), compresslevel=1))
+    with pytest.raises(DataError, match="served a bad file: MD5 of the .gz file"):
+        find_dataset("mnist", mirrors=[http_mirror(bad)], cache_dir=tmp_path / "c2",
+                     progress=False)
+    assert listing(tmp_path / "c2") == []
