@@ -76,7 +76,7 @@ def _check_labels(y, num_classes):
     """Labels must index the net's outputs; one device read, on the first batch only."""
     low, high = y.min().asscalar(), y.max().asscalar()
     if low < 0 or high >= num_classes:
-        raise ValueError(f"train_ch3: labels y range over [{low}, {high}] but net(X) has "
+        raise ValueError(f"train_ch3: labels y range over [{low:g}, {high:g}] but net(X) has "
                          f"{num_classes} outputs; labels must be in [0, {num_classes - 1}]")
 
 
