@@ -102,7 +102,9 @@ class Accumulator:
 def check_scores(y_hat, y, caller, what="net(X)"):
     """Fail early unless ``y_hat`` is (batch, num_classes) scores for labels ``y`` (batch,).
 
-    Only shapes are read, so this does not wait for the device.
+    Raises ValueError naming ``caller`` and ``what``.  Only shapes are read, so
+    this does not wait for the device.  Introduced in
+    chapters/03_softmax_from_scratch.ipynb.
     """
     if y.ndim != 1:
         raise ValueError(
@@ -116,7 +118,11 @@ def check_scores(y_hat, y, caller, what="net(X)"):
 
 
 def correct_count(y_hat, y):
-    """Number of rows where ``argmax(y_hat)`` equals ``y``, as a lazy (1,) NDArray."""
+    """Number of rows where ``argmax(y_hat)`` equals ``y``, as a lazy (1,) NDArray.
+
+    y_hat: (batch, num_classes); y: (batch,) labels, any dtype.  Introduced in
+    chapters/03_softmax_from_scratch.ipynb.
+    """
     return (y_hat.argmax(axis=1) == y.astype('float32', copy=False)).sum()
 
 
@@ -133,7 +139,10 @@ def accuracy(y_hat, y):
 
 
 def net_context(net):
-    """The context of a Gluon block's first parameter; None for functions or no parameters."""
+    """The context of a Gluon block's first parameter; None for functions or no parameters.
+
+    Introduced in chapters/04_softmax_concise_gluon.ipynb.
+    """
     if isinstance(net, gluon.Block):
         for param in net.collect_params().values():
             return param.list_ctx()[0]

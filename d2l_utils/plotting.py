@@ -16,7 +16,10 @@ SVG_HASHSALT = "d2l-utils"
 
 
 def in_jupyter_kernel():
-    """True when running inside a Jupyter (IPython) kernel, e.g. JupyterLab or nbconvert."""
+    """True when running inside a Jupyter (IPython) kernel, e.g. JupyterLab or nbconvert.
+
+    Introduced in chapters/03_softmax_from_scratch.ipynb (the live plot's default).
+    """
     try:
         from IPython import get_ipython
     except ImportError:

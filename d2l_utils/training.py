@@ -34,7 +34,14 @@ def sgd(params, lr, batch_size):
 
 @dataclass
 class History:
-    """Per-epoch results of ``train_ch3``; ``figure`` is the live plot (None without one)."""
+    """Per-epoch results of ``train_ch3``: lists with one float per epoch.
+
+    ``train_loss`` (mean loss per example), ``train_acc`` (measured during the
+    epoch, before each step), ``test_acc`` (after the epoch), ``seconds``
+    (training plus evaluation, without plotting); ``figure``: the live plot's
+    matplotlib Figure, or None.  Introduced in
+    chapters/03_softmax_from_scratch.ipynb.
+    """
 
     train_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
