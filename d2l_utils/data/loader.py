@@ -13,6 +13,7 @@ Introduced in chapters/01_fashion_mnist.ipynb.
 import math
 import numbers
 
+import mxnet as mx
 import numpy as np
 from mxnet import nd
 
@@ -82,14 +83,19 @@ def _as_float(images):
 
 
 def _resized(images, size):
-    """uint8 (N, 28, 28) -> NDArray uint8 (N, 1, h, w), bilinear like gluon's Resize."""
+    """uint8 (N, 28, 28) -> numpy uint8 (N, 1, h, w), bilinear like gluon's Resize.
+
+    Kept in numpy: this MXNet build caps an NDArray at 2^31 elements, and
+    60000 x 224 x 224 is 3.0e9.
+    """
     h, w = (size, size) if isinstance(size, numbers.Integral) else tuple(size)
-    n = len(images)
-    src = nd.from_numpy(np.ascontiguousarray(images[..., None]), zero_copy=True)
-    out = nd.empty((n, h, w, 1), dtype="uint8")
-    for i in range(0, n, _CHUNK):
-        out[i:i + _CHUNK] = nd.image.resize(src[i:i + _CHUNK], size=(w, h))
-    return out.reshape((n, 1, h, w))  # one channel, so HWC -> CHW is a reshape
+    if not all(isinstance(v, numbers.Integral) and v > 0 for v in (h, w)):
+        raise ValueError(f"resize must be a positive int or (height, width), not {size!r}")
+    out = np.empty((len(images), 1, h, w), dtype=np.uint8)
+    for i in range(0, len(images), _CHUNK):
+        chunk = nd.array(images[i:i + _CHUNK, :, :, None], dtype="uint8")  # NHWC
+        out[i:i + _CHUNK, 0] = nd.image.resize(chunk, size=(w, h)).asnumpy()[..., 0]
+    return out
 
 
 class DataIter:
@@ -106,9 +112,10 @@ class DataIter:
     reproducible) or, with ``seed=``, from a private one, so the same seed gives
     the same sequence of orders.  Without shuffling the order is fixed.
 
-    ``images`` is an NDArray (N, 1, h, w): float32 already scaled to [0, 1], or
-    uint8, then scaled per batch (used for resized sets, to hold them in 1/4
-    of the memory).  ``labels`` is an NDArray (N,).
+    ``images``: an NDArray float32 (N, 1, h, w) already scaled to [0, 1] (the
+    fast path: one ``nd.take`` per batch), or a numpy uint8 (N, 1, h, w) array,
+    gathered and scaled per batch (for resized sets: 1/4 of the memory, and
+    no 2^31-element NDArray limit).  ``labels``: NDArray or numpy (N,).
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
@@ -119,30 +126,31 @@ class DataIter:
             raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
         if images.shape[0] != labels.shape[0]:
             raise ValueError(f"{images.shape[0]} images but {labels.shape[0]} labels")
-        self.ctx = ctx if ctx is not None else images.context
-        self.images = images.as_in_context(self.ctx)
-        self.labels = labels.astype("float32", copy=False).as_in_context(self.ctx)
+        in_numpy = isinstance(images, np.ndarray)
+        if in_numpy and images.dtype != np.uint8:
+            raise ValueError(f"numpy images must be uint8, not {images.dtype}")
+        self.ctx = ctx if ctx is not None else mx.cpu() if in_numpy else images.context
+        self.images = images if in_numpy else images.as_in_context(self.ctx)
+        self.labels = nd.array(labels, ctx=self.ctx, dtype="float32")
         self.batch_size, self.shuffle = int(batch_size), shuffle
         self.num_examples = images.shape[0]
         self._rng = np.random.default_rng(seed) if seed is not None else np.random
-        self._fixed_order = None
 
     def __len__(self):
         return math.ceil(self.num_examples / self.batch_size)
 
-    def _order(self):
-        if self.shuffle:
-            return nd.array(self._rng.permutation(self.num_examples), ctx=self.ctx)
-        if self._fixed_order is None:
-            self._fixed_order = nd.arange(self.num_examples, ctx=self.ctx)
-        return self._fixed_order
-
     def __iter__(self):
-        order, scale = self._order(), self.images.dtype == np.uint8
-        labels = nd.take(self.labels, order)  # this epoch's own copy: one op, not one per batch
-        for i in range(0, self.num_examples, self.batch_size):
-            X = nd.take(self.images, order[i:i + self.batch_size])
-            yield (X.astype("float32") / 255 if scale else X), labels[i:i + self.batch_size]
+        n, b = self.num_examples, self.batch_size
+        order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        order_nd = nd.array(order, ctx=self.ctx)
+        labels = nd.take(self.labels, order_nd)  # this epoch's own copy: one op, not one per batch
+        for i in range(0, n, b):
+            if isinstance(self.images, np.ndarray):
+                X = nd.array(self.images[order[i:i + b]], ctx=self.ctx, dtype="uint8")
+                X = X.astype("float32") / 255
+            else:
+                X = nd.take(self.images, order_nd[i:i + b])
+            yield X, labels[i:i + b]
 
     def __repr__(self):
         return (f"DataIter({self.num_examples} examples, batch_size={self.batch_size}, "
@@ -160,9 +168,10 @@ def load_data(dataset, batch_size, resize=None, root=None, *, seed=None, ctx=Non
 
     ``resize``: an int or (h, w); images are resized once, in memory, with the
     bilinear ``nd.image.resize`` that gluon's ``transforms.Resize`` uses, so
-    batches equal ``Resize`` + ``ToTensor``.  The resized set is held as uint8,
-    N*h*w bytes (224x224: 3.0 GB train + 0.5 GB test; float32 would be 4x),
-    and each batch is scaled to float32 as it is yielded.
+    batches equal ``Resize`` + ``ToTensor``.  The resized set is held in numpy
+    as uint8, N*h*w bytes (224x224: 3.0 GB train + 0.5 GB test; float32 would
+    be 4x), and each batch is gathered and scaled to float32 as it is yielded.
+    At 224 the one-off resize takes about half a minute on 2 CPU cores.
 
     ``ctx``: where the data and the batches live (default CPU).
     ``find_kwargs``: passed to ``find_dataset`` (e.g. ``download=False``).
@@ -175,8 +184,7 @@ def load_data(dataset, batch_size, resize=None, root=None, *, seed=None, ctx=Non
         images, labels = read_split(location, split)
         X = _resized(images, resize) if resize else _as_float(images)
         del images  # keep only one copy of the images around
-        y = nd.array(labels, dtype="float32")
-        iters.append(DataIter(X, y, batch_size, shuffle=split == "train", seed=seed, ctx=ctx))
+        iters.append(DataIter(X, labels, batch_size, shuffle=split == "train", seed=seed, ctx=ctx))
     return tuple(iters)
 
 
