@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from mxnet import autograd, nd
 
+from .data import get_fashion_mnist_labels
 from .metrics import (
     Accumulator,
     Timer,
@@ -150,8 +151,6 @@ def predict_ch3(net, test_iter, n=6):
 
     Introduced in chapters/03_softmax_from_scratch.ipynb.
     """
-    from .data import get_fashion_mnist_labels
-
     if isinstance(n, bool) or not isinstance(n, int) or n < 1:
         raise ValueError(f"predict_ch3: n must be an int >= 1, got {n!r}")
     batch = next(iter(test_iter), None)
@@ -162,7 +161,7 @@ def predict_ch3(net, test_iter, n=6):
     y_hat = net(X if ctx is None else X.as_in_context(ctx))
     check_scores(y_hat, y, "predict_ch3")
     n = min(n, y.shape[0])
-    trues = get_fashion_mnist_labels(y[:n].asnumpy().astype('int64'))
-    preds = get_fashion_mnist_labels(y_hat[:n].argmax(axis=1).asnumpy().astype('int64'))
+    trues = get_fashion_mnist_labels(y[:n])
+    preds = get_fashion_mnist_labels(y_hat[:n].argmax(axis=1))
     titles = [true + '\n' + pred for true, pred in zip(trues, preds, strict=True)]
     return show_images(X[:n], 1, n, titles=titles)
