@@ -142,6 +142,25 @@ def test_dataiter_checks_lengths_and_handles_big_batches():
     assert len(it) == 1 and [b[0].shape[0] for b in it] == [5]
 
 
+def test_dataiter_over_numpy_uint8_scales_each_batch():
+    images = np.arange(6 * 4, dtype=np.uint8).reshape(6, 1, 2, 2) * 10
+    it = DataIter(images, np.arange(6), 4)
+    batches = list(it)
+    assert [X.shape for X, _ in batches] == [(4, 1, 2, 2), (2, 1, 2, 2)]
+    assert batches[0][0].dtype == np.float32
+    np.testing.assert_array_equal(nd.concat(*[X for X, _ in batches], dim=0).asnumpy(),
+                                  images.astype(np.float32) / 255)
+    np.testing.assert_array_equal(batches[1][1].asnumpy(), [4, 5])
+    with pytest.raises(ValueError, match="numpy images must be uint8, not float32"):
+        DataIter(images.astype(np.float32), np.arange(6), 4)
+
+
+@pytest.mark.parametrize("bad", [0, (28, -1), (2.5, 3)])
+def test_resize_must_be_positive_ints(tiny_fashion_gz, bad):
+    with pytest.raises(ValueError, match="resize must be a positive int or"):
+        d2l.load_data_fashion_mnist(10, resize=bad)
+
+
 def test_get_fashion_mnist_labels_accepts_ints_arrays_and_nd():
     names = ["t-shirt", "trouser", "pullover", "dress", "coat",
              "sandal", "shirt", "sneaker", "bag", "ankle boot"]

@@ -182,7 +182,7 @@ def load_data(dataset, batch_size, resize=None, root=None, *, seed=None, ctx=Non
     iters = []
     for split in ("train", "test"):
         images, labels = read_split(location, split)
-        X = _resized(images, resize) if resize else _as_float(images)
+        X = _as_float(images) if resize is None else _resized(images, resize)
         del images  # keep only one copy of the images around
         iters.append(DataIter(X, labels, batch_size, shuffle=split == "train", seed=seed, ctx=ctx))
     return tuple(iters)
