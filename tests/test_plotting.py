@@ -1,6 +1,8 @@
 """Plot helpers build the requested matplotlib objects; Animator shows one figure, in place."""
 
+import os
 import re
+from pathlib import Path
 
 import nbformat
 import numpy as np
@@ -199,7 +201,7 @@ history = d2l.train_ch3(net, batches, batches, loss, 3, 16, [W, b], 0.5)"""
 def run_in_kernel(tmp_path):
     nb = nbformat.v4.new_notebook()
     nb.cells = [nbformat.v4.new_code_cell(src) for src in (
-        "import d2l_utils as d2l\nd2l.use_svg_display()",
+        "import d2l_utils as d2l\nd2l.use_svg_display()\nprint(d2l.__file__)",
         ANIMATOR_CELL,
         "print(len(d2l.plt.get_fignums()))",
         TRAIN_CELL,
@@ -217,7 +219,12 @@ def images(outputs):
 def test_in_a_kernel_the_live_plot_is_one_figure_updated_in_place(tmp_path, monkeypatch):
     """Executed as nbconvert/nbclient does, with the inline backend a user has in JupyterLab."""
     monkeypatch.delenv("MPLBACKEND", raising=False)
+    # The kernel imports the d2l_utils under test, whatever the environment has installed.
+    repo = str(Path(__file__).resolve().parents[1])
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join(filter(None, [
+        repo, os.environ.get("PYTHONPATH")])))
     first = run_in_kernel(tmp_path)
+    assert first.cells[0].outputs[0].text.startswith(repo)
     for cell in first.cells:
         assert [o for o in cell.outputs if o.get("name") == "stderr"] == []
     animator_out = first.cells[1].outputs
