@@ -8,6 +8,8 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 LAB_PORT ?= 8888
+# Jupyter refuses to run as root unless told; containers and CI machines often are root.
+LAB_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 NOTEBOOKS := $(sort $(wildcard chapters/[0-9]*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_sanitize.cfg \
          --nbval-cell-timeout=300
@@ -51,7 +53,7 @@ data: $(STAMP)
 lab: data
 	@echo "Starting JupyterLab on chapters/ at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)"
 	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-	    --ServerApp.root_dir=chapters
+	    --ServerApp.root_dir=chapters $(LAB_ROOT)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check d2l_utils tests bench chapters
