@@ -1,7 +1,9 @@
 """d2l_utils/data/download.py: downloads from a local HTTP server on 127.0.0.1."""
 
+import errno
 import gzip
 import http.server
+import os
 import shutil
 import socket
 import time
@@ -9,7 +11,7 @@ import time
 import numpy as np
 import pytest
 
-from d2l_utils.data import DataError, find_dataset, load_fashion_mnist_arrays
+from d2l_utils.data import DataError, download, find_dataset, load_fashion_mnist_arrays
 from d2l_utils.data.download import DownloadFailed, download_missing, mirror_list
 from d2l_utils.data.sources import FASHION_MNIST, MNIST
 
@@ -195,3 +197,38 @@ def test_mnist_downloads_are_checked_by_md5(tiny_mnist, data_env, http_mirror, t
         find_dataset("mnist", mirrors=[http_mirror(bad)], cache_dir=tmp_path / "c2",
                      progress=False)
     assert listing(tmp_path / "c2") == []
+
+
+def test_disk_full_is_a_clear_error_and_leaves_nothing(tiny_fashion_gz, data_env, http_mirror,
+                                                      tmp_path, monkeypatch):
+    class FullDisk:
+        def __init__(self, fd, mode):
+            os.close(fd)
+
+        def write(self, data):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+    data_env.allow_network()
+    url = http_mirror(tiny_fashion_gz.files)
+    monkeypatch.setattr(download.os, "fdopen", FullDisk)
+    with pytest.raises(DataError, match="cannot write the download .*No space left on device.*"
+                                        "Free some disk space"):
+        download_missing("fashion-mnist", tmp_path / "c", [url], progress=False)
+    assert listing(tmp_path / "c") == []
+    assert len(data_env.calls) == 1  # not retried, no other mirror asked
+
+
+def test_cache_folder_that_cannot_be_created(tiny_fashion_gz, data_env, monkeypatch, tmp_path):
+    def refuse(path, exist_ok=False):
+        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+
+    monkeypatch.setattr(download.os, "makedirs", refuse)
+    with pytest.raises(DataError, match="c: cannot write the download .*XDG_CACHE_HOME"):
+        download_missing("fashion-mnist", str(tmp_path / "c"), ["http://127.0.0.1:9/"])
+    assert data_env.calls == []

@@ -70,8 +70,8 @@ def _url(mirror, fspec):
     return mirror.rstrip("/") + "/" + fspec.name + ".gz"
 
 
-def _stream(url, out, timeout, progress, label):
-    """Copy the body of ``url`` into the open file ``out``; raise _Transient or HTTPError."""
+def _stream(url, out, path, timeout, progress, label):
+    """Copy the body of ``url`` into ``out``, open on ``path``; raise _Transient or HTTPError."""
     try:
         with urllib.request.urlopen(url, timeout=timeout) as resp:
             total = resp.headers.get("Content-Length")
@@ -83,7 +83,7 @@ def _stream(url, out, timeout, progress, label):
                     try:
                         out.write(chunk)
                     except OSError as err:
-                        raise CacheWriteError(out.name, err) from err
+                        raise CacheWriteError(path, err) from err
                     got += len(chunk)
                     bar.update(len(chunk))
             if total is not None and got != total:
@@ -107,7 +107,7 @@ def _fetch(url, dest, fspec, spec, timeout, retries, progress):
             raise CacheWriteError(os.path.dirname(dest), err) from err
         try:
             with os.fdopen(fd, "wb") as out:
-                _stream(url, out, timeout, progress, fspec.name)
+                _stream(url, out, tmp, timeout, progress, fspec.name)
             read_verified(tmp, fspec, spec, compressed=True)
             os.replace(tmp, dest)
             return
