@@ -119,3 +119,13 @@ def test_unknown_command_or_dataset_exits_2(capsys):
         with pytest.raises(SystemExit) as info:
             cli.main(argv)
         assert info.value.code == 2
+
+
+def test_failed_apt_install_reports_the_original_error(tiny_fashion_gz, monkeypatch, capsys):
+    monkeypatch.setattr(cli, "is_debian", lambda: True)
+    monkeypatch.setattr(cli, "root_prefix", lambda: ["sudo", "-n"])
+    commands = []
+    monkeypatch.setattr(cli, "run", lambda cmd: commands.append(cmd) or False)
+    assert cli.main(["fetch"]) == 1
+    assert commands == [["sudo", "-n", "apt-get", "-qq", "update"]]  # stops at the first failure
+    assert "error: Fashion-MNIST not found" in capsys.readouterr().err

@@ -54,11 +54,8 @@ def run(cmd):
     return done.returncode == 0
 
 
-def apt_install(spec):
-    """Install the dataset's Debian package if we may; return True if it was installed."""
-    prefix = root_prefix() if spec.apt_package and is_debian() else None
-    if prefix is None:
-        return False
+def apt_install(spec, prefix):
+    """apt-get update + install the dataset's package; return True on success."""
     print(f"Installing the Debian package {spec.apt_package} instead.")
     return (run(prefix + ["apt-get", "-qq", "update"])
             and run(prefix + ["apt-get", "install", "-y", "-qq", spec.apt_package]))
@@ -76,9 +73,12 @@ def fetch(spec):
         print(f"{spec.title} downloaded and verified: {location.folder}")
         return 0
     except DataError as err:
-        if not apt_install(spec):
+        prefix = root_prefix() if spec.apt_package and is_debian() else None
+        if prefix is None:
             raise
-        print(f"(download failed: {err.problem.splitlines()[-1].strip()})")
+        print(f"Download failed ({err.problem.splitlines()[-1].strip()}).")
+        if not apt_install(spec, prefix):
+            raise
     location = find_dataset(spec, verify=True, download=False)
     print(f"{spec.title} installed and verified: {location.folder} ({location.kind})")
     return 0
