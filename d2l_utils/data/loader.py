@@ -2,10 +2,10 @@
 
 The decoded set is converted once (uint8 -> float32 / 255, bit-for-bit what
 Gluon's ``transforms.ToTensor`` computes) into one float32 buffer handed to
-MXNet without a copy; each batch is then one ``nd.take`` for the images and
-one for the labels, so an epoch costs a few hundred small MXNet ops, no
-Python work per sample.  Batches are fresh arrays: changing one in place never
-changes the data set.
+MXNet without a copy; each batch is then one ``nd.take`` for the images (the
+labels are gathered once per epoch), so an epoch costs a few hundred small
+MXNet ops and no Python work per sample.  Batches are fresh arrays: changing
+one in place never changes the data set.
 
 Introduced in chapters/01_fashion_mnist.ipynb.
 """
