@@ -71,20 +71,26 @@ execute: data
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
 
-# Decks work offline when npm is present: reveal.js and MathJax are installed next to
-# them. Without npm the decks load both from their CDNs (needs a connection to view).
+# Decks work offline when npm is present: reveal.js, MathJax, require.js and jQuery are
+# installed next to them. Without npm the decks load them from CDNs (needs a connection).
 SLIDES_DIR := build/slides
-REVEAL_OFFLINE := --SlidesExporter.reveal_url_prefix=vendor/node_modules/reveal.js \
-    --SlidesExporter.mathjax_url='vendor/node_modules/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe'
+SLIDES_JS := reveal.js@4.0.2 mathjax@2.7.7 requirejs@2.1.22 jquery@2.2.4
+VENDOR := vendor/node_modules
+# Wide enough for 100-character code lines; long slides scroll instead of being cut.
+SLIDES_OPTS := --SlidesExporter.reveal_width=1200 --SlidesExporter.reveal_scroll=True
+REVEAL_OFFLINE := --SlidesExporter.reveal_url_prefix=$(VENDOR)/reveal.js \
+    --SlidesExporter.mathjax_url='$(VENDOR)/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe' \
+    --SlidesExporter.require_js_url=$(VENDOR)/requirejs/require.js \
+    --SlidesExporter.jquery_url=$(VENDOR)/jquery/dist/jquery.min.js
 slides: $(STAMP)
 	@mkdir -p $(SLIDES_DIR)
 	@if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund \
-	      --prefix $(SLIDES_DIR)/vendor reveal.js@4.0.2 mathjax@2.7.7 >/dev/null 2>&1; then \
-	    echo "reveal.js and MathJax installed in $(SLIDES_DIR)/vendor: the decks work offline"; \
-	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(REVEAL_OFFLINE) $(NOTEBOOKS); \
+	      --prefix $(SLIDES_DIR)/vendor $(SLIDES_JS) >/dev/null 2>&1; then \
+	    echo "reveal.js, MathJax, require.js and jQuery are in $(SLIDES_DIR)/vendor: the decks work offline"; \
+	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(SLIDES_OPTS) $(REVEAL_OFFLINE) $(NOTEBOOKS); \
 	else \
-	    echo "npm not available: the decks load reveal.js and MathJax from their CDNs"; \
-	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(NOTEBOOKS); \
+	    echo "npm not available: the decks load reveal.js, MathJax, require.js and jQuery from CDNs"; \
+	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(SLIDES_OPTS) $(NOTEBOOKS); \
 	fi
 	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
 
