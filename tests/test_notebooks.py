@@ -116,3 +116,19 @@ def test_relative_links_point_at_files_that_exist(nb):
 def test_suite_runs_nbval_in_compare_mode():
     makefile = (CHAPTERS.parent / "Makefile").read_text()
     assert "--nbval " in makefile and "--nbval-lax" not in makefile
+
+
+def test_slides_render_as_a_deck_with_the_notebook_structure():
+    """`make slides` uses nbconvert's SlidesExporter: each slide is a <section>
+    holding one <section> per sub-slide, notes become speaker notes, fragments
+    appear one by one."""
+    import nbformat
+    from nbconvert import SlidesExporter
+
+    for path in NOTEBOOKS:
+        nb = nbformat.read(path, as_version=4)
+        kinds = [c.metadata.slideshow.slide_type for c in nb.cells]
+        html, _ = SlidesExporter().from_notebook_node(nb)
+        assert html.count("<section") == 2 * kinds.count("slide") + kinds.count("subslide"), path
+        assert html.count('class="notes"') == kinds.count("notes"), path
+        assert html.count('class="fragment"') == kinds.count("fragment"), path
