@@ -4,7 +4,8 @@ MXNet reads ``MXNET_ENGINE_TYPE``, ``OMP_NUM_THREADS`` and
 ``MXNET_CPU_WORKER_NTHREADS`` once, at import, so each setting runs
 ``python bench/mxnet_settings.py`` (the probe) with its own environment.  The
 probe trains (b), (c) plain-hybridized, (c) hybridized with
-``static_alloc=True, static_shape=True`` and the MLP for a few epochs and
+``static_alloc=True, static_shape=True``, (c) with the loss hybridized too
+(``loss.hybridize()``) and the MLP for a few epochs and
 prints the median seconds per epoch (end to end) of each as one JSON line.
 Settings alternate: every round runs each of them once, the next round in
 reverse order, so drift hits them alike.
@@ -27,7 +28,7 @@ SETTINGS = {
                                         "OMP_NUM_THREADS": "1"},
 }
 TUNED_VARS = ("MXNET_ENGINE_TYPE", "OMP_NUM_THREADS", "MXNET_CPU_WORKER_NTHREADS")
-PROBE_CONTENDERS = ("b", "c", "c static", "mlp")
+PROBE_CONTENDERS = ("b", "c", "c static", "c hyb. loss", "mlp")
 
 
 def setting_env(extra, base=None):
@@ -69,6 +70,7 @@ def _probe(epochs):
         "c": lambda: training.course_gluon(loaders, epochs),
         "c static": lambda: training.course_gluon(loaders, epochs, static_alloc=True,
                                                   static_shape=True),
+        "c hyb. loss": lambda: training.course_gluon(loaders, epochs, hybridize_loss=True),
         "mlp": lambda: training.course_gluon(loaders, max(2, epochs - 1), hidden=(256,),
                                              lr=training.MLP_LR),
     }

@@ -133,13 +133,13 @@ def format_settings(settings, contenders):
     label being the default.
     """
     default = next(iter(settings.values()))
-    lines = [f"{'setting':<44}" + "".join(f"{c:>19}" for c in contenders)]
+    lines = [f"{'setting':<34}" + "".join(f"{c:>16}" for c in contenders)]
     for label, rows in settings.items():
         cells = []
         for c in contenders:
             m, base = statistics.median(rows[c]), statistics.median(default[c])
             cells.append(f"{m:.3f}s ({base / m:.2f}x)")
-        lines.append(f"{label:<44}" + "".join(f"{cell:>19}" for cell in cells))
+        lines.append(f"{label:<34}" + "".join(f"{cell:>16}" for cell in cells))
     return lines
 
 

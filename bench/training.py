@@ -156,13 +156,20 @@ def course_scratch(loaders, num_epochs=10, lr=SOFTMAX_LR):
     return _course_train(net, loaders, loss, num_epochs, params=params, lr=lr)
 
 
-def course_gluon(loaders, num_epochs=10, hidden=(), lr=SOFTMAX_LR, **hybridize_kwargs):
-    """(c) with ``hidden=()``, the MLP with ``hidden=(256,)``: Gluon net, Trainer sgd."""
+def course_gluon(loaders, num_epochs=10, hidden=(), lr=SOFTMAX_LR, hybridize_loss=False,
+                 **hybridize_kwargs):
+    """(c) with ``hidden=()``, the MLP with ``hidden=(256,)``: Gluon net, Trainer sgd.
+
+    ``hybridize_loss``: also hybridize the loss block (the book does not).
+    ``hybridize_kwargs`` go to ``net.hybridize``, e.g. ``static_alloc=True``.
+    """
     seed_everything()
     net = gluon_net(hidden, **hybridize_kwargs)
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
-    return _course_train(net, loaders, gluon.loss.SoftmaxCrossEntropyLoss(), num_epochs,
-                         trainer=trainer)
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    if hybridize_loss:
+        loss.hybridize()
+    return _course_train(net, loaders, loss, num_epochs, trainer=trainer)
 
 
 def course_loaders():
