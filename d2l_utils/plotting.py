@@ -185,7 +185,9 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
 
     imgs: a sequence (or (n, ...) array / NDArray) of images, each (h, w),
     (1, h, w) or (h, w, 3); titles: None or one str per image.  In a notebook
-    end the line with ``;`` to hide the returned axes.  Introduced in
+    assign the result (``axes = show_images(...)``) to keep the axes from being
+    printed: a trailing ``;`` hides them in JupyterLab but not under nbval,
+    which runs cells without IPython's history.  Introduced in
     chapters/01_fashion_mnist.ipynb.
     """
     for name, value in (("num_rows", num_rows), ("num_cols", num_cols)):
