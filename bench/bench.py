@@ -31,7 +31,7 @@ import training
 from d2l_utils.data import load_fashion_mnist_arrays
 
 LABELS = {
-    "a": "(a) first edition: DataLoader+ToTensor, asscalar per batch",
+    "a": "(a) first edition: DataLoader({}w)+ToTensor, asscalar/batch",
     "b": "(b) course train_ch3 + loader, scratch net",
     "c": "(c) course train_ch3 + loader, Gluon Dense(10) hybridized",
     "mlp": "MLP 784-256-10 ReLU, Gluon hybridized, lr 0.5",
@@ -42,7 +42,7 @@ def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true",
                         help="smoke test: fewer repeats and epochs (about a minute)")
-    parser.add_argument("--rounds", type=int, default=3,
+    parser.add_argument("--rounds", type=int, default=5,
                         help="training rounds; (b), (c) and the MLP run once per round")
     parser.add_argument("--a-runs", type=int, default=2, help="runs of the slow contender (a)")
     parser.add_argument("--epochs", type=int, default=10)
@@ -128,7 +128,7 @@ def main(argv=None):
     settings = None
     if not args.no_settings:
         print("[4/4] MXNet settings, one subprocess each", flush=True)
-        settings = mxnet_settings.measure(rounds=1 if args.quick else 2,
+        settings = mxnet_settings.measure(rounds=1 if args.quick else 3,
                                           epochs=2 if args.quick else 3)
 
     targets = report.check_targets(data, train)
@@ -138,7 +138,8 @@ def main(argv=None):
     print()
     print(f"Training, batch 256, {args.epochs} epochs, seconds per epoch end to end "
           "(training pass + test evaluation); median over every epoch of every run")
-    print("\n".join(report.format_training(train, LABELS)))
+    labels = dict(LABELS, a=LABELS["a"].format(args.a_workers))
+    print("\n".join(report.format_training(train, labels)))
     print()
     print("Compute bound: matrix products only (forward X@W for 60000 train + 10000 test "
           "images, weight gradient X^T@dY for the 60000 train images, input gradient for "
@@ -146,8 +147,10 @@ def main(argv=None):
     print("\n".join(bound_lines))
     if settings:
         print()
-        print("MXNet settings (median s/epoch over rounds, in subprocesses; (x) = default/this, "
-              "> 1 is faster)")
+        rounds = len(next(iter(settings.values()))["b"])
+        print(f"MXNet settings, each in its own subprocess: median s/epoch of {rounds} rounds; "
+              "(x) = default/this, > 1 is faster;\n'+'/'-' = every round faster/slower than "
+              "every default round, no mark = within the noise")
         print("\n".join(report.format_settings(settings, mxnet_settings.PROBE_CONTENDERS)))
     print()
     print("Targets (2 cores)")

@@ -126,20 +126,35 @@ def format_training(train, labels, reference="a"):
     return lines
 
 
+def compare_rounds(rounds, default_rounds):
+    """'+' if every round was faster than every default round, '-' if every one was
+    slower, ' ' if the ranges overlap (the difference is within the noise) or
+    either side has a single round (no noise to compare with)."""
+    if min(len(rounds), len(default_rounds)) < 2:
+        return " "
+    if max(rounds) < min(default_rounds):
+        return "+"
+    if min(rounds) > max(default_rounds):
+        return "-"
+    return " "
+
+
 def format_settings(settings, contenders):
-    """Rows per environment setting: median s/epoch per contender and its ratio to the default.
+    """Rows per environment setting: median s/epoch per contender, its ratio to the
+    default (> 1 is faster) and ``compare_rounds``' mark.
 
     ``settings``: {label: {contender: [per-round median s/epoch]}}, the first
     label being the default.
     """
     default = next(iter(settings.values()))
-    lines = [f"{'setting':<34}" + "".join(f"{c:>16}" for c in contenders)]
+    lines = [f"{'setting':<34}" + "".join(f"{c:>17}" for c in contenders)]
     for label, rows in settings.items():
         cells = []
         for c in contenders:
             m, base = statistics.median(rows[c]), statistics.median(default[c])
-            cells.append(f"{m:.3f}s ({base / m:.2f}x)")
-        lines.append(f"{label:<34}" + "".join(f"{cell:>16}" for cell in cells))
+            mark = " " if rows is default else compare_rounds(rows[c], default[c])
+            cells.append(f"{m:.3f}s ({base / m:.2f}x){mark}")
+        lines.append(f"{label:<34}" + "".join(f"{cell:>17}" for cell in cells))
     return lines
 
 

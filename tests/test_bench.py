@@ -148,9 +148,16 @@ def test_format_training_shows_ratio_to_the_reference():
 
 def test_format_settings_ratios_are_default_over_setting():
     lines = report.format_settings({"default": {"b": [0.3, 0.2, 0.4]},
-                                    "X=1": {"b": [0.15, 0.15]}}, ["b"])
+                                    "X=1": {"b": [0.15, 0.15]}, "Y=1": {"b": [0.15]}}, ["b"])
     assert lines[1].split() == ["default", "0.300s", "(1.00x)"]
-    assert lines[2].split() == ["X=1", "0.150s", "(2.00x)"]
+    assert lines[2].split() == ["X=1", "0.150s", "(2.00x)+"]
+    assert lines[3].split() == ["Y=1", "0.150s", "(2.00x)"]  # one round: no noise estimate
+
+
+@pytest.mark.parametrize("rounds, mark", [([0.1, 0.19], "+"), ([0.41, 0.5], "-"),
+                                          ([0.1, 0.25], " "), ([0.1], " "), ([0.5], " ")])
+def test_compare_rounds_marks_only_differences_beyond_the_spread(rounds, mark):
+    assert report.compare_rounds(rounds, [0.2, 0.3, 0.4]) == mark
 
 
 # ----------------------------------------------------------------------------- settings, JSON
