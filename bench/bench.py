@@ -13,7 +13,8 @@
 
 Contenders alternate (each round in a rotated order) and medians are reported.
 Writes bench/results/bench-<UTC time>.json and prints the table and the targets.
-``--quick`` is a smoke test (about a minute, numbers too few to judge by).
+Takes about 3.5 minutes on 2 idle cores; ``--quick`` is a smoke test (under a
+minute, numbers too few to judge by).
 """
 
 import argparse
@@ -58,6 +59,8 @@ def parse_args(argv=None):
         args.rounds, args.a_runs, args.epochs = 1, 1, 2
     if min(args.rounds, args.a_runs, args.epochs) < 1 or args.a_runs > args.rounds:
         parser.error("--rounds, --a-runs and --epochs must be >= 1 and --a-runs <= --rounds")
+    if args.a_workers < 0:
+        parser.error(f"--a-workers must be >= 0, got {args.a_workers}")
     return args
 
 
