@@ -7,7 +7,7 @@ Contenders, all over the SAME local files (found as the course finds them):
 * Gluon: ``gluon.data.vision.FashionMNIST`` + ``transforms.ToTensor()`` +
   ``gluon.data.DataLoader`` with num_workers=0 and 2.  Gluon's own ``_get_data``
   checks the SHA-1 of the .gz files, which fails on recompressed copies such as
-  Debian's (and then tries to download), so ``_ArrayFashionMNIST`` sets
+  Debian's (and then tries to download), so ``ArrayFashionMNIST`` sets
   ``_data``/``_label`` from our decoded arrays: exactly what Gluon's
   ``_get_data`` produces (nd uint8 (N, 28, 28, 1), int32 labels).
 
@@ -28,6 +28,7 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 
 import numpy as np
@@ -40,12 +41,16 @@ from d2l_utils.data.sources import read_split
 BATCH_SIZE = 256
 
 
-class _ArrayFashionMNIST(gluon.data.vision.FashionMNIST):
-    """Gluon's FashionMNIST with the arrays it would decode itself, given directly."""
+class ArrayFashionMNIST(gluon.data.vision.FashionMNIST):
+    """Gluon's FashionMNIST with the arrays it would decode itself, given directly.
+
+    ``root`` is an existing folder that nothing is written to: Gluon's default,
+    ~/.mxnet/datasets/fashion-mnist, would be created just by constructing it.
+    """
 
     def __init__(self, images, labels, train=True):
         self._given = images, labels
-        super().__init__(train=train)
+        super().__init__(root=tempfile.gettempdir(), train=train)
 
     def _get_data(self):
         images, labels = self._given
@@ -53,10 +58,10 @@ class _ArrayFashionMNIST(gluon.data.vision.FashionMNIST):
         self._label = labels.astype(np.int32)
 
 
-def gluon_loader(images, labels, batch_size=BATCH_SIZE, num_workers=0):
-    """The book's pipeline: FashionMNIST + ToTensor + DataLoader (shuffled)."""
-    dataset = _ArrayFashionMNIST(images, labels).transform_first(transforms.ToTensor())
-    return gluon.data.DataLoader(dataset, batch_size, shuffle=True, num_workers=num_workers)
+def gluon_loader(images, labels, batch_size=BATCH_SIZE, num_workers=0, shuffle=True):
+    """The book's pipeline: FashionMNIST + ToTensor + DataLoader."""
+    dataset = ArrayFashionMNIST(images, labels).transform_first(transforms.ToTensor())
+    return gluon.data.DataLoader(dataset, batch_size, shuffle=shuffle, num_workers=num_workers)
 
 
 def one_pass(batches):

@@ -25,10 +25,9 @@ import time
 
 import mxnet as mx
 import numpy as np
-from data_pipeline import _ArrayFashionMNIST, gluon_loader
+from data_pipeline import gluon_loader
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import nn
-from mxnet.gluon.data.vision import transforms
 
 import d2l_utils as d2l
 
@@ -43,9 +42,7 @@ def first_edition_loaders(arrays, batch_size=BATCH_SIZE, num_workers=D2LZH_WORKE
     """d2lzh's (train_iter, test_iter): FashionMNIST + ToTensor + DataLoader, test unshuffled."""
     X_train, y_train, X_test, y_test = arrays
     train_iter = gluon_loader(X_train, y_train, batch_size, num_workers=num_workers)
-    test_set = _ArrayFashionMNIST(X_test, y_test, train=False)
-    test_iter = gluon.data.DataLoader(test_set.transform_first(transforms.ToTensor()),
-                                      batch_size, shuffle=False, num_workers=num_workers)
+    test_iter = gluon_loader(X_test, y_test, batch_size, num_workers=num_workers, shuffle=False)
     return train_iter, test_iter
 
 
