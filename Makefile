@@ -15,7 +15,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
          --nbval-cell-timeout=300
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-.PHONY: help lab test unit notebooks data install lint slides bench execute clean
+.PHONY: help lab test unit notebooks data install wheelhouse lint slides bench execute clean
 
 help:
 	@echo "make lab      start JupyterLab on chapters/ (sets everything up first)"
@@ -23,6 +23,7 @@ help:
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
 	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
+	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
@@ -40,10 +41,19 @@ $(PY):
 	  echo "  set PYTHON=python3.11 (see README, 'Troubleshooting')."; exit 1; }
 	$(PYTHON) -m venv $(VENV)
 
+# With a wheelhouse/ folder (make wheelhouse, on a connected machine) installs need no network.
+WHEELHOUSE := wheelhouse
+PIP_FROM := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE))
+
 $(STAMP): pyproject.toml | $(PY)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet --upgrade $(PIP_FROM) pip
+	$(PY) -m pip install --quiet $(PIP_FROM) -e '.[test]'
 	@touch $@
+
+wheelhouse: $(STAMP)
+	$(PY) -m pip download --quiet -d $(WHEELHOUSE) pip 'setuptools>=77' '.[test]'
+	@echo "$(WHEELHOUSE)/ holds every package: copy the repository with it to machines of the same"
+	@echo "OS, CPU and Python 3.11; there 'make lab' installs from it without a network."
 
 install: $(STAMP)
 
