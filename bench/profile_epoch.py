@@ -29,7 +29,7 @@ STAGES = ("data only", "+ forward", "+ loss", "+ backward", "+ update", "+ metri
 
 def contender(name):
     """(net, loss, update) for 'b', 'c' or 'mlp', freshly initialised."""
-    training.seed_everything()
+    d2l.set_seed(training.SEED)
     if name == "b":
         net, loss, params = training.scratch_softmax()
         return net, loss, lambda: d2l.sgd(params, training.SOFTMAX_LR, training.BATCH_SIZE)

@@ -23,8 +23,6 @@ import contextlib
 import io
 import time
 
-import mxnet as mx
-import numpy as np
 from data_pipeline import gluon_loader
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import nn
@@ -89,12 +87,6 @@ def d2lzh_train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
 
 # --- the nets ----------------------------------------------------------------------------
 
-def seed_everything(seed=SEED):
-    """Same initial weights and the same shuffled orders in every run."""
-    mx.random.seed(seed)
-    np.random.seed(seed)
-
-
 def scratch_softmax():
     """Chapter 3.6's net, loss and parameters: softmax(X W + b), -log picked probability."""
     W = nd.random.normal(scale=0.01, shape=(NUM_INPUTS, NUM_OUTPUTS))
@@ -134,7 +126,7 @@ def _result(seconds, test_acc):
 
 def first_edition(loaders, num_epochs=10, lr=SOFTMAX_LR):
     """(a): d2lzh's train_ch3 on the Gluon DataLoader pipeline, scratch net."""
-    seed_everything()
+    d2l.set_seed(SEED)
     net, loss, params = scratch_softmax()
     seconds, accs = d2lzh_train_ch3(net, *loaders, loss, num_epochs, BATCH_SIZE, params, lr)
     return _result(seconds, accs[-1])
@@ -148,7 +140,7 @@ def _course_train(net, loaders, loss, num_epochs, **kwargs):
 
 def course_scratch(loaders, num_epochs=10, lr=SOFTMAX_LR):
     """(b): the same scratch net through d2l_utils.train_ch3 on the course's loader."""
-    seed_everything()
+    d2l.set_seed(SEED)
     net, loss, params = scratch_softmax()
     return _course_train(net, loaders, loss, num_epochs, params=params, lr=lr)
 
@@ -160,7 +152,7 @@ def course_gluon(loaders, num_epochs=10, hidden=(), lr=SOFTMAX_LR, hybridize_los
     ``hybridize_loss``: also hybridize the loss block (the book does not).
     ``hybridize_kwargs`` go to ``net.hybridize``, e.g. ``static_alloc=True``.
     """
-    seed_everything()
+    d2l.set_seed(SEED)
     net = gluon_net(hidden, **hybridize_kwargs)
     trainer = gluon.Trainer(net.collect_params(), 'sgd', {'learning_rate': lr})
     loss = gluon.loss.SoftmaxCrossEntropyLoss()
