@@ -104,7 +104,8 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
     _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer)
     ctx = params[0].context if trainer is None else net_context(net)
     animator = None
-    if in_jupyter_kernel() if plot is None else plot:
+    live = in_jupyter_kernel() if plot is None else plot
+    if live:
         animator = Animator(xlabel='epoch', xlim=[1, num_epochs] if num_epochs > 1 else None,
                             legend=['train loss', 'train acc', 'test acc'],
                             fmts=('-o', 'm--s', 'g-.^'))
