@@ -20,6 +20,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make lab      start JupyterLab on chapters/ (sets everything up first)"
 	@echo "make test     unit tests + nbval over every notebook (what CI runs)"
+	@echo "make unit     only the unit tests in tests/;  make notebooks: only nbval over chapters/"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
 	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
