@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from mxnet import nd
 
-from d2l_utils import checks
+from d2l_utils.checks import ch02 as checks
 
 # ---- implementations a student might write ------------------------------------------
 
