@@ -17,7 +17,7 @@ from .data import (
 
 # --- metrics and training: chapters/03_softmax_from_scratch.ipynb ---
 from .metrics import Accumulator, Timer, accuracy, evaluate_accuracy
-from .training import History, predict_ch3, sgd, train_ch3
+from .training import Callback, History, TrainState, predict_ch3, sgd, train_ch3
 
 # --- plotting: chapters/01 and 03 ---
 from .plotting import (

@@ -161,9 +161,18 @@ class Animator:
             self.axes[0].plot(xs, ys, fmt)
         self.config_axes()
         if self.live:
-            self._show()
+            self.show()
 
-    def _show(self):
+    def show(self):
+        """Display the figure now (live mode only); later ``add`` calls update it in place.
+
+        Showing it before any point is added keeps text printed during training
+        in one block under the plot.
+        """
+        if not self.live:
+            return
+        if self.X is None:
+            self.config_axes()
         from IPython.display import display
         if self.display_handle is None:
             self.display_handle = display(self.fig, display_id=True)

@@ -1,9 +1,14 @@
 """Training a classifier the first-edition way: sgd, train_ch3, predict_ch3.
 
-Introduced in chapters/03_softmax_from_scratch.ipynb (from scratch, ``params``
-and ``lr``) and chapters/04_softmax_concise_gluon.ipynb (``trainer``).
+``train_ch3`` is the course's one training loop.  Introduced in
+chapters/03_softmax_from_scratch.ipynb (from scratch, ``params`` and ``lr``)
+and chapters/04_softmax_concise_gluon.ipynb (``trainer``).  Later chapters
+extend it without copying it: ``valid_iter`` (held-out data, chapter 05) and
+``callbacks`` (early stopping, checkpoints, logging, progress bars), small
+objects whose ``on_*`` methods the loop calls at fixed points.
 """
 
+import math
 from dataclasses import dataclass, field
 
 from mxnet import autograd, nd
@@ -38,27 +43,96 @@ class History:
     """Per-epoch results of ``train_ch3``: lists with one float per epoch.
 
     ``train_loss`` (mean loss per example), ``train_acc`` (measured during the
-    epoch, before each step), ``test_acc`` (after the epoch), ``seconds``
-    (training plus evaluation, without plotting); ``figure``: the live plot's
-    matplotlib Figure, or None.  Introduced in
+    epoch, before each step), ``test_acc`` and ``valid_acc`` (after the epoch;
+    empty when that iterator was not given), ``lr`` (the learning rate at the
+    epoch's end), ``seconds`` (training plus evaluation, without plotting);
+    ``stopped``: why training ended early (None if it ran every epoch);
+    ``figure``: the live plot's matplotlib Figure, or None.  Introduced in
     chapters/03_softmax_from_scratch.ipynb.
     """
 
     train_loss: list = field(default_factory=list)
     train_acc: list = field(default_factory=list)
     test_acc: list = field(default_factory=list)
+    valid_acc: list = field(default_factory=list)
+    lr: list = field(default_factory=list)
     seconds: list = field(default_factory=list)
+    stopped: str | None = None
     figure: object = field(default=None, repr=False)
 
 
-def _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer):
+@dataclass
+class TrainState:
+    """What the loop knows, handed to every callback.
+
+    ``epoch``: epochs finished so far (a callback's ``on_train_begin`` may set
+    it to resume); ``step``: parameter updates so far; ``loss_sum`` and
+    ``batch_size``: the last batch's summed loss (an NDArray, not yet read)
+    and size; ``stop``: set it to a reason (str) to end training after the
+    current epoch.  Introduced in chapters/05_hyperparameters.ipynb.
+    """
+
+    net: object
+    params: list | None
+    trainer: object
+    history: History
+    num_epochs: int
+    epoch: int = 0
+    step: int = 0
+    loss_sum: object = None
+    batch_size: int = 0
+    stop: str | None = None
+
+    @property
+    def lr(self):
+        """The current learning rate: the trainer's (schedules included), else ``lr``."""
+        return self.trainer.learning_rate if self.trainer is not None else self._lr
+
+
+class Callback:
+    """Base class of the loop's extensions: override the hooks you need.
+
+    ``on_train_begin(state)`` before the first epoch, ``on_batch_end(state)``
+    after each update, ``on_epoch_end(state)`` after each epoch's metrics are
+    in ``state.history``, ``on_train_end(state)`` at the end (also after an
+    early stop).  Set ``state.stop = "reason"`` to stop.  Introduced in
+    chapters/05_hyperparameters.ipynb.
+    """
+
+    def on_train_begin(self, state):
+        pass
+
+    def on_batch_end(self, state):
+        pass
+
+    def on_epoch_end(self, state):
+        pass
+
+    def on_train_end(self, state):
+        pass
+
+
+def _positive_int(name, value):
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"train_ch3: {name} must be an int >= 1, got {value!r}")
+
+
+def _check_lr(lr):
+    if isinstance(lr, bool) or not isinstance(lr, int | float):
+        raise TypeError(f"train_ch3: lr must be a number, got {type(lr).__name__} {lr!r}")
+    if not (math.isfinite(lr) and lr > 0):
+        raise ValueError(f"train_ch3: lr must be a finite number > 0, got {lr!r}")
+
+
+def _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer, callbacks):
     if not callable(net) or not callable(loss):
         raise TypeError("train_ch3: net and loss must be callables, "
                         f"got net={type(net).__name__}, loss={type(loss).__name__}")
-    if isinstance(num_epochs, bool) or not isinstance(num_epochs, int) or num_epochs < 1:
-        raise ValueError(f"train_ch3: num_epochs must be an int >= 1, got {num_epochs!r}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"train_ch3: batch_size must be an int >= 1, got {batch_size!r}")
+    _positive_int("num_epochs", num_epochs)
+    _positive_int("batch_size", batch_size)
+    for cb in callbacks:
+        if not isinstance(cb, Callback):
+            raise TypeError(f"train_ch3: callbacks must be d2l.Callback objects, got {cb!r}")
     if trainer is not None:
         if params is not None or lr is not None:
             raise ValueError("train_ch3: pass either params and lr (from scratch) or trainer "
@@ -72,6 +146,7 @@ def _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer):
     if lr is None:
         raise ValueError("train_ch3: lr is None; the from-scratch path (params) needs a "
                          "learning rate, e.g. lr=0.1")
+    _check_lr(lr)
     if not isinstance(params, list | tuple) or not params:
         raise TypeError(f"train_ch3: params must be a non-empty list of NDArrays, got {params!r}")
     for i, p in enumerate(params):
@@ -80,48 +155,71 @@ def _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer):
                              "call attach_grad() on it first")
 
 
-def _check_labels(y, num_classes):
-    """Labels must index the net's outputs; one device read, on the first batch only."""
-    low, high = y.min().asscalar(), y.max().asscalar()
+def _check_label_range(low, high, num_classes, when):
     if low < 0 or high >= num_classes:
-        raise ValueError(f"train_ch3: labels y range over [{low:g}, {high:g}] but net(X) has "
-                         f"{num_classes} outputs; labels must be in [0, {num_classes - 1}]")
+        raise ValueError(f"train_ch3: labels y range over [{low:g}, {high:g}] {when} but net(X) "
+                         f"has {num_classes} outputs; labels must be in [0, {num_classes - 1}]")
+
+
+def _diverged(epoch, train_loss):
+    return (f"train_ch3: stopped after epoch {epoch}: the training loss is {train_loss} "
+            "(not finite). Usual causes: a learning rate too large (try 10x smaller), or "
+            "exp overflowing in a naive softmax (use a stable loss such as "
+            "gluon.loss.SoftmaxCrossEntropyLoss).")
+
+
+def _live_plot(num_epochs, test_iter, valid_iter):
+    legend = ['train loss', 'train acc'] + ['valid acc'] * (valid_iter is not None) \
+        + ['test acc'] * (test_iter is not None)
+    animator = Animator(xlabel='epoch', xlim=[1, num_epochs] if num_epochs > 1 else None,
+                        legend=legend, fmts=('-o', 'm--s', 'g-.^', 'c:v'))
+    animator.show()  # before the first log line, so the log stays one block under the plot
+    return animator
 
 
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
-              params=None, lr=None, trainer=None, *, plot=None):
+              params=None, lr=None, trainer=None, *, valid_iter=None, callbacks=(),
+              plot=None, verbose=True):
     """Train ``net`` for ``num_epochs`` and print loss and accuracies after each epoch.
 
     net(X) -> (batch, num_classes); loss(y_hat, y) -> (batch,) per-example
-    losses; train_iter and test_iter yield (X, y) with y (batch,) labels and
-    must be re-iterable (a DataLoader or a list).  Updates ``params`` with
-    ``sgd(params, lr, batch_size)`` or, if given, calls
-    ``trainer.step(batch_size)``.  Batches move to the context of ``params`` or
-    of the Gluon net.  ``plot``: draw a live curve (default: only inside a
-    Jupyter kernel).  Sums stay on the device; it is read once per epoch.
-    Returns a ``History``.  Introduced in chapters/03_softmax_from_scratch.ipynb.
+    losses; train_iter, test_iter (may be None) and valid_iter yield (X, y)
+    with y (batch,) labels and must be re-iterable (a DataLoader or a list).
+    Updates ``params`` with ``sgd(params, lr, batch_size)`` or, if given,
+    calls ``trainer.step(batch_size)``.  Batches move to the context of
+    ``params`` or of the Gluon net.  ``plot``: draw a live curve (default:
+    only inside a Jupyter kernel); ``verbose``: print one line per epoch.
+    ``callbacks``: ``Callback`` objects (early stopping, checkpoints, ...).
+    Sums stay on the device and are read once per epoch; labels outside the
+    net's classes are an error.  If the training loss becomes nan or inf, it
+    prints why, stops and returns what it has.  Returns a ``History``.
+    Introduced in chapters/03_softmax_from_scratch.ipynb; ``valid_iter`` and
+    ``callbacks`` in chapters/05_hyperparameters.ipynb.
     """
-    _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer)
+    callbacks = list(callbacks)
+    _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer, callbacks)
     ctx = params[0].context if trainer is None else net_context(net)
-    animator = None
     live = in_jupyter_kernel() if plot is None else plot
-    if live:
-        animator = Animator(xlabel='epoch', xlim=[1, num_epochs] if num_epochs > 1 else None,
-                            legend=['train loss', 'train acc', 'test acc'],
-                            fmts=('-o', 'm--s', 'g-.^'))
+    animator = _live_plot(num_epochs, test_iter, valid_iter) if live else None
     history = History(figure=animator.fig if animator else None)
+    state = TrainState(net, params, trainer, history, num_epochs)
+    state._lr = lr
+    for cb in callbacks:
+        cb.on_train_begin(state)
     timer, checked = Timer(), False
-    for epoch in range(num_epochs):
+    while state.epoch < num_epochs and state.stop is None:
         timer.start()
         metric = Accumulator(3)  # loss sum, correct predictions, examples
+        low = high = None  # label range over the epoch, kept on the device
         for X, y in train_iter:
             if ctx is not None:
                 X, y = X.as_in_context(ctx), y.as_in_context(ctx)
             with autograd.record():
                 y_hat = net(X)
-                if not checked:
+                if not checked:  # fail fast, with one device read, on the first batch
                     check_scores(y_hat, y, "train_ch3")
-                    _check_labels(y, y_hat.shape[1])
+                    _check_label_range(y.min().asscalar(), y.max().asscalar(),
+                                       y_hat.shape[1], "in the first batch")
                     checked = True
                 loss_sum = loss(y_hat, y).sum()
             loss_sum.backward()
@@ -130,20 +228,43 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
             else:
                 trainer.step(batch_size)
             metric.add(loss_sum, correct_count(y_hat, y), y.shape[0])
+            y_min, y_max = y.min(), y.max()
+            low = y_min if low is None else nd.minimum(low, y_min)
+            high = y_max if high is None else nd.maximum(high, y_max)
+            state.step += 1
+            state.loss_sum, state.batch_size = loss_sum, y.shape[0]
+            for cb in callbacks:
+                cb.on_batch_end(state)
         if metric[2] == 0:
-            raise ValueError(f"train_ch3: train_iter yielded no batches in epoch {epoch + 1}; "
-                             "pass a non-empty, re-iterable data iterator (a DataLoader or a "
-                             "list of (X, y)), not a generator")
-        test_acc = evaluate_accuracy(test_iter, net, ctx, name="test_iter")
+            raise ValueError(f"train_ch3: train_iter yielded no batches in epoch "
+                             f"{state.epoch + 1}; pass a non-empty, re-iterable data iterator "
+                             "(a DataLoader or a list of (X, y)), not a generator")
+        _check_label_range(low.asscalar(), high.asscalar(), y_hat.shape[1],
+                           f"in epoch {state.epoch + 1}")
+        state.epoch += 1
         train_loss, train_acc = metric[0] / metric[2], metric[1] / metric[2]
+        accs = {}
+        for name, data in (("valid", valid_iter), ("test", test_iter)):
+            if data is not None:
+                accs[name] = evaluate_accuracy(data, net, ctx, name=f"{name}_iter")
+                getattr(history, f"{name}_acc").append(accs[name])
         history.seconds.append(timer.stop())
-        print(f'epoch {epoch + 1}, loss {train_loss:.4f}, train acc {train_acc:.3f}, '
-              f'test acc {test_acc:.3f}')
         history.train_loss.append(train_loss)
         history.train_acc.append(train_acc)
-        history.test_acc.append(test_acc)
+        history.lr.append(state.lr)
+        if verbose:
+            print(f'epoch {state.epoch}, loss {train_loss:.4f}, train acc {train_acc:.3f}'
+                  + ''.join(f', {name} acc {acc:.3f}' for name, acc in accs.items()))
         if animator:
-            animator.add(epoch + 1, (train_loss, train_acc, test_acc))
+            animator.add(state.epoch, (train_loss, train_acc, *accs.values()))
+        if not math.isfinite(train_loss):
+            state.stop = _diverged(state.epoch, train_loss)
+            print(state.stop)
+        for cb in callbacks:
+            cb.on_epoch_end(state)
+    history.stopped = state.stop
+    for cb in callbacks:
+        cb.on_train_end(state)
     return history
 
 

@@ -269,7 +269,8 @@ def test_train_ch3_checks_labels_on_the_first_batch(tiny):
     X, y = data[0]
     with pytest.raises(ValueError, match=r"train_ch3: labels y must have shape \(batch,\)"):
         d2l.train_ch3(net, [(X, y.reshape((-1, 1)))], data, cross_entropy, 1, 16, params, 0.1)
-    with pytest.raises(ValueError, match=r"labels y range over \[0, 4\] but net\(X\) has 4 out"):
+    with pytest.raises(ValueError, match=r"labels y range over \[0, 4\] in the first batch "
+                                         r"but net\(X\) has 4 out"):
         d2l.train_ch3(net, [(X, nd.concat(y[:-1], nd.array([4], dtype="int32"), dim=0))],
                       data, cross_entropy, 1, 16, params, 0.1)
 
