@@ -10,17 +10,20 @@ STAMP  := $(VENV)/.installed-stamp
 LAB_PORT ?= 8888
 # Jupyter refuses to run as root unless told; containers and CI machines often are root.
 LAB_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
-NOTEBOOKS := $(sort $(wildcard chapters/[0-9]*.ipynb))
+NOTEBOOKS := $(sort $(wildcard chapters/[0-9]*.ipynb chapters/A[0-9]*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_sanitize.cfg \
          --nbval-cell-timeout=300
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-.PHONY: help lab test unit notebooks data install wheelhouse lint slides bench execute clean
+.PHONY: help lab test unit notebooks portability data install wheelhouse lint slides bench \
+        execute clean
 
 help:
 	@echo "make lab      start JupyterLab on chapters/ (sets everything up first)"
 	@echo "make test     unit tests + nbval over every notebook (what CI runs)"
 	@echo "make unit     only the unit tests in tests/;  make notebooks: only nbval over chapters/"
+	@echo "make portability  nbval over chapters/ under other OpenBLAS kernels, thread counts and load"
+	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
 	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
@@ -75,8 +78,31 @@ unit: data
 notebooks: data
 	$(PY) -m pytest $(NBVAL) chapters
 
+# Outputs must not depend on the machine (chapters/README.md, "Portability"): CI runs nbval a
+# second time with another OpenBLAS kernel and more threads than cores, as a student's laptop has.
+CI_PORTABILITY := OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=8
 test: data lint
 	$(PY) -m pytest $(NBVAL) tests chapters
+	$(CI_PORTABILITY) $(PY) -m pytest -p no:cacheprovider $(NBVAL) $(NOTEBOOKS)
+
+# Every OpenBLAS kernel and every thread count at least once (kernel:threads), then the
+# machine's defaults with both cores busy.  A few minutes per entry: for authors, not CI.
+PORTABILITY_MATRIX ?= Prescott:1 Nehalem:2 Sandybridge:8 Haswell:1 Zen:2 SkylakeX:8
+portability: data
+	@failed=""; for entry in $(PORTABILITY_MATRIX) busy; do \
+	  case $$entry in \
+	    busy) echo "== both cores busy with other work"; \
+	          busy=""; for i in 1 2; do $(PY) -c 'while True: pass' & busy="$$busy $$!"; done; \
+	          env_args="" ;; \
+	    *) env_args="OPENBLAS_CORETYPE=$${entry%%:*} OMP_NUM_THREADS=$${entry##*:}"; \
+	       echo "== $$env_args" ;; \
+	  esac; \
+	  env $$env_args $(PY) -m pytest -q -p no:cacheprovider $(NBVAL) $(NOTEBOOKS) \
+	      || failed="$$failed $$entry"; \
+	  if [ $$entry = busy ]; then kill $$busy; fi; \
+	done; \
+	if [ -n "$$failed" ]; then echo "portability: FAILED under:$$failed"; exit 1; fi; \
+	echo "portability: every entry of the matrix passed"
 
 execute: data
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
