@@ -13,6 +13,7 @@ from .data import (
     load_data_fashion_mnist,
     load_data_mnist,
     load_fashion_mnist_arrays,
+    split_train_valid,
 )
 
 # --- metrics and training: chapters/03_softmax_from_scratch.ipynb ---

@@ -20,8 +20,9 @@ from .loader import (
 )
 from .locate import find_dataset
 from .sources import DATASETS, Location, default_cache_dir
+from .split import split_train_valid, stratified_indices
 
 __all__ = ["DataError", "read_idx", "FASHION_MNIST_LABELS", "DataIter",
            "get_fashion_mnist_labels", "load_arrays", "load_data", "load_data_fashion_mnist",
            "load_data_mnist", "load_fashion_mnist_arrays", "find_dataset", "DATASETS",
-           "Location", "default_cache_dir"]
+           "Location", "default_cache_dir", "split_train_valid", "stratified_indices"]

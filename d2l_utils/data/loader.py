@@ -98,6 +98,12 @@ def _resized(images, size):
     return out
 
 
+def _batch_size(value):
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+        raise ValueError(f"batch_size must be a positive int, not {value!r}")
+    return int(value)
+
+
 class DataIter:
     """Mini-batches (X, y) of an in-memory image set.
 
@@ -116,14 +122,14 @@ class DataIter:
     fast path: one ``nd.take`` per batch), or a numpy uint8 (N, 1, h, w) array,
     gathered and scaled per batch (for resized sets: 1/4 of the memory, and
     no 2^31-element NDArray limit).  ``labels``: NDArray or numpy (N,).
+    ``subset(indices)`` is another iterator over some of the same examples
+    (no copy of the images: see ``split_train_valid``).
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
 
     def __init__(self, images, labels, batch_size, shuffle=False, seed=None, ctx=None):
-        if isinstance(batch_size, bool) or not isinstance(batch_size, numbers.Integral) \
-                or batch_size < 1:
-            raise ValueError(f"batch_size must be a positive int, not {batch_size!r}")
+        batch_size = _batch_size(batch_size)
         if images.shape[0] != labels.shape[0]:
             raise ValueError(f"{images.shape[0]} images but {labels.shape[0]} labels")
         in_numpy = isinstance(images, np.ndarray)
@@ -134,7 +140,34 @@ class DataIter:
         self.labels = nd.array(labels, ctx=self.ctx, dtype="float32")
         self.batch_size, self.shuffle = int(batch_size), shuffle
         self.num_examples = images.shape[0]
+        self.indices = None  # all examples, in file order
         self._rng = np.random.default_rng(seed) if seed is not None else np.random
+
+    def subset(self, indices, *, shuffle=None, batch_size=None, seed=None):
+        """An iterator over ``images[indices]``, sharing this one's arrays (no copy).
+
+        ``indices``: distinct positions into this iterator's examples (numpy
+        ints).  ``shuffle`` and ``batch_size`` default to this iterator's.
+        Introduced in chapters/05_hyperparameters.ipynb.
+        """
+        indices = np.asarray(indices)
+        if indices.ndim != 1 or not np.issubdtype(indices.dtype, np.integer):
+            raise ValueError(f"subset: indices must be a 1-D array of ints, got {indices!r}")
+        if len(indices) == 0 or indices.min() < 0 or indices.max() >= self.num_examples:
+            raise ValueError(f"subset: indices must be non-empty and in [0, "
+                             f"{self.num_examples - 1}]")
+        if len(np.unique(indices)) != len(indices):
+            raise ValueError("subset: indices must be distinct")
+        view = object.__new__(DataIter)
+        view.__dict__.update(self.__dict__)
+        base = self.indices if self.indices is not None else np.arange(self.num_examples)
+        view.indices, view.num_examples = base[indices], len(indices)
+        view.shuffle = self.shuffle if shuffle is None else bool(shuffle)
+        if batch_size is not None:
+            view.batch_size = _batch_size(batch_size)
+        if seed is not None:
+            view._rng = np.random.default_rng(seed)
+        return view
 
     def __len__(self):
         return math.ceil(self.num_examples / self.batch_size)
@@ -142,6 +175,8 @@ class DataIter:
     def __iter__(self):
         n, b = self.num_examples, self.batch_size
         order = self._rng.permutation(n) if self.shuffle else np.arange(n)
+        if self.indices is not None:
+            order = self.indices[order]
         order_nd = nd.array(order, ctx=self.ctx)
         labels = nd.take(self.labels, order_nd)  # this epoch's own copy: one op, not one per batch
         for i in range(0, n, b):
