@@ -92,14 +92,17 @@ class TrainState:
 class Callback:
     """Base class of the loop's extensions: override the hooks you need.
 
-    ``on_train_begin(state)`` before the first epoch, ``on_batch_end(state)``
-    after each update, ``on_epoch_end(state)`` after each epoch's metrics are
+    ``on_train_begin(state)`` before the first epoch, ``on_epoch_begin(state)``
+    before each epoch, ``on_batch_end(state)`` after each update, ``on_epoch_end(state)`` after each epoch's metrics are
     in ``state.history``, ``on_train_end(state)`` at the end (also after an
     early stop).  Set ``state.stop = "reason"`` to stop.  Introduced in
     chapters/05_hyperparameters.ipynb.
     """
 
     def on_train_begin(self, state):
+        pass
+
+    def on_epoch_begin(self, state):
         pass
 
     def on_batch_end(self, state):
@@ -208,6 +211,8 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
         cb.on_train_begin(state)
     timer, checked = Timer(), False
     while state.epoch < num_epochs and state.stop is None:
+        for cb in callbacks:
+            cb.on_epoch_begin(state)
         timer.start()
         metric = Accumulator(3)  # loss sum, correct predictions, examples
         low = high = None  # label range over the epoch, kept on the device

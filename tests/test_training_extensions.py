@@ -119,6 +119,9 @@ class Recorder(d2l.Callback):
     def on_train_begin(self, state):
         self.calls.append(("begin", state.epoch, state.step))
 
+    def on_epoch_begin(self, state):
+        self.calls.append(("epoch begin", state.epoch, state.step))
+
     def on_batch_end(self, state):
         self.calls.append(("batch", state.epoch, state.step, state.batch_size))
         assert state.loss_sum.shape == (1,)
@@ -138,9 +141,10 @@ def test_callbacks_are_called_at_each_hook_in_order(splits):
     rec = Recorder()
     d2l.train_ch3(net, train[:2], test, cross_entropy, 2, 50, params, 0.5, callbacks=[rec],
                   verbose=False)
-    assert rec.calls == [("begin", 0, 0), ("batch", 0, 1, 50), ("batch", 0, 2, 50),
-                         ("epoch", 1, 2, 1), ("batch", 1, 3, 50), ("batch", 1, 4, 50),
-                         ("epoch", 2, 4, 2), ("end", 2, 4)]
+    assert rec.calls == [("begin", 0, 0), ("epoch begin", 0, 0), ("batch", 0, 1, 50),
+                         ("batch", 0, 2, 50), ("epoch", 1, 2, 1), ("epoch begin", 1, 2),
+                         ("batch", 1, 3, 50), ("batch", 1, 4, 50), ("epoch", 2, 4, 2),
+                         ("end", 2, 4)]
 
 
 def test_a_callback_can_stop_training_and_the_reason_is_kept(splits):
