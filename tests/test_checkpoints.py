@@ -1,0 +1,200 @@
+"""Checkpoints: round trips, keep-last-K-and-best, atomic saves (even under SIGKILL),
+exact resume, and clear errors for a checkpoint that does not fit the network."""
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import numpy as np
+import pytest
+from mxnet import gluon, init, nd
+from mxnet.gluon import loss as gloss
+from mxnet.gluon import nn
+
+import d2l_utils as d2l
+from d2l_utils.checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    best_checkpoint,
+    latest_checkpoint,
+    list_checkpoints,
+    load_checkpoint,
+)
+from d2l_utils.data import DataIter
+from d2l_utils.training import History, TrainState
+
+
+def data(n=240, seed=0):
+    rng = np.random.default_rng(seed)
+    X = rng.normal(size=(n, 1, 4, 4)).astype(np.float32)
+    y = (X.reshape(n, -1)[:, :3].argmax(axis=1)).astype(np.float32)
+    return DataIter(nd.array(X), y, 32, shuffle=True), DataIter(nd.array(X[:64]), y[:64], 32)
+
+
+def mlp(hidden=8, dropout=0.3):
+    d2l.set_seed(1)
+    net = nn.HybridSequential()
+    net.add(nn.Dense(hidden, activation="relu"), nn.Dropout(dropout), nn.Dense(3))
+    net.initialize(init.Xavier())
+    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.01})
+    return net, trainer
+
+
+def train(folder, num_epochs, callbacks=None, hidden=8):
+    d2l.set_seed(7)
+    train_iter, valid_iter = data()
+    net, trainer = mlp(hidden)
+    cbs = [Checkpoint(folder, keep=2)] if callbacks is None else callbacks
+    history = d2l.train_ch3(net, train_iter, None, gloss.SoftmaxCrossEntropyLoss(), num_epochs,
+                            32, trainer=trainer, valid_iter=valid_iter, callbacks=cbs,
+                            verbose=False, plot=False)
+    return net, trainer, history
+
+
+def weights(net):
+    return {k: v.data().asnumpy() for k, v in net._collect_params_with_prefix().items()}
+
+
+def test_a_run_resumed_at_an_epoch_boundary_ends_bit_identical(tmp_path):
+    """Dropout (MXNet's generator), shuffling (NumPy's) and Adam's state all resume."""
+    straight, _, h_straight = train(tmp_path / "a", 5)
+    train(tmp_path / "b", 2)  # interrupted after epoch 2 ...
+    resumed, _, h_resumed = train(tmp_path / "b", 5)  # ... and started again
+    for name, w in weights(straight).items():
+        assert np.array_equal(w, weights(resumed)[name]), name
+    assert h_resumed.train_loss == h_straight.train_loss
+    assert h_resumed.valid_acc == h_straight.valid_acc and len(h_resumed.valid_acc) == 5
+
+
+def test_resume_works_for_a_from_scratch_model_too(tmp_path):
+    def run(folder, num_epochs):
+        d2l.set_seed(3)
+        train_iter, valid_iter = data()
+        W, b = nd.random.normal(scale=0.1, shape=(16, 3)), nd.zeros(3)
+        W.attach_grad()
+        b.attach_grad()
+        net = lambda X: nd.dot(X.reshape((-1, 16)), W) + b
+        d2l.train_ch3(net, train_iter, valid_iter, gloss.SoftmaxCrossEntropyLoss(),
+                      num_epochs, 32, [W, b], 0.1, callbacks=[Checkpoint(folder)],
+                      verbose=False)
+        return W.asnumpy(), b.asnumpy()
+
+    straight = run(tmp_path / "a", 4)
+    run(tmp_path / "b", 1)
+    resumed = run(tmp_path / "b", 4)
+    assert all(np.array_equal(s, r) for s, r in zip(straight, resumed, strict=True))
+
+
+def test_resume_says_where_it_started(tmp_path, capsys):
+    train(tmp_path, 2)
+    capsys.readouterr()
+    train(tmp_path, 3)
+    assert capsys.readouterr().out.strip() == "resumed from epoch-0002 (epoch 2, step 16)"
+
+
+def fake_state(net, trainer, valid_acc):
+    history = History(train_loss=[0.5] * len(valid_acc), train_acc=[0.5] * len(valid_acc),
+                      valid_acc=list(valid_acc))
+    return TrainState(net, None, trainer, history, num_epochs=99, epoch=len(valid_acc),
+                      step=10 * len(valid_acc))
+
+
+def test_keeps_the_last_k_and_the_best(tmp_path):
+    net, trainer = mlp()
+    net(nd.ones((2, 16)))
+    cp = Checkpoint(tmp_path, keep=2)
+    accs = [0.5, 0.9, 0.6, 0.7, 0.8, 0.85]
+    for k in range(1, len(accs) + 1):
+        cp.save(fake_state(net, trainer, accs[:k]))
+    assert [e for e, _ in list_checkpoints(tmp_path)] == [2, 5, 6]
+    assert best_checkpoint(tmp_path) == str(tmp_path / "epoch-0002")
+    assert latest_checkpoint(tmp_path) == str(tmp_path / "epoch-0006")
+    assert sorted(os.listdir(tmp_path)) == ["best.json", "epoch-0002", "epoch-0005",
+                                            "epoch-0006"]
+
+
+def test_a_failed_save_leaves_the_previous_checkpoint_and_no_debris(tmp_path, monkeypatch):
+    net, trainer = mlp()
+    net(nd.ones((2, 16)))
+    cp = Checkpoint(tmp_path)
+    cp.save(fake_state(net, trainer, [0.5]))
+    before = {n: open(tmp_path / "epoch-0001" / n, "rb").read()
+              for n in os.listdir(tmp_path / "epoch-0001")}
+
+    def disk_full(path):
+        open(path, "wb").write(b"half")
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(trainer, "save_states", disk_full)
+    with pytest.raises(OSError, match="No space left"):
+        cp.save(fake_state(net, trainer, [0.5, 0.6]))
+    assert sorted(os.listdir(tmp_path)) == ["best.json", "epoch-0001"]
+    assert {n: open(tmp_path / "epoch-0001" / n, "rb").read()
+            for n in os.listdir(tmp_path / "epoch-0001")} == before
+
+
+def test_a_kill_mid_save_leaves_the_previous_checkpoint_and_the_next_run_resumes(tmp_path):
+    script = textwrap.dedent(f"""
+        import os, signal, sys
+        sys.path.insert(0, {os.path.dirname(__file__)!r})
+        from test_checkpoints import mlp, fake_state
+        from d2l_utils.checkpoints import Checkpoint
+        from mxnet import nd
+        net, trainer = mlp()
+        net(nd.ones((2, 16)))
+        cp = Checkpoint({str(tmp_path)!r})
+        cp.save(fake_state(net, trainer, [0.5]))
+        trainer.save_states = lambda path: os.kill(os.getpid(), signal.SIGKILL)
+        cp.save(fake_state(net, trainer, [0.5, 0.6]))
+    """)
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                          check=False)
+    assert done.returncode == -9, done.stderr
+    names = os.listdir(tmp_path)
+    assert "epoch-0001" in names and "epoch-0002" not in names
+    assert any(n.startswith(".tmp-epoch-0002") for n in names)  # the killed save's debris
+    assert latest_checkpoint(tmp_path) == str(tmp_path / "epoch-0001")
+    net, trainer = mlp()
+    state = fake_state(net, trainer, [])
+    Checkpoint(tmp_path).on_train_begin(state)
+    assert state.epoch == 1 and state.step == 10
+    assert not any(n.startswith(".tmp-") for n in os.listdir(tmp_path))
+
+
+def test_loading_into_a_network_of_another_shape_names_the_parameter_and_both_shapes(tmp_path):
+    net, trainer, _ = train(tmp_path, 1)
+    other, other_trainer = mlp(hidden=12)
+    before = weights(other) if other(nd.ones((2, 16))) is not None else None
+    with pytest.raises(CheckpointError, match=r"parameter '0.weight' has shape \(8, 16\) in "
+                                              r"the checkpoint but \(12, 16\) in the network"):
+        load_checkpoint(latest_checkpoint(tmp_path), other, trainer=other_trainer)
+    assert all(np.array_equal(w, weights(other)[k]) for k, w in before.items())  # untouched
+
+
+def test_loading_into_a_network_with_other_layers_names_the_missing_parameter(tmp_path):
+    train(tmp_path, 1)
+    net = nn.HybridSequential()
+    net.add(nn.Dense(8))  # the first layer fits; the second is missing
+    net.initialize()
+    with pytest.raises(CheckpointError, match=r"parameters \['2.bias', '2.weight'\] are not in "
+                                              r"the network"):
+        load_checkpoint(latest_checkpoint(tmp_path), net)
+
+
+def test_a_damaged_checkpoint_is_an_error_that_says_what_to_do(tmp_path):
+    train(tmp_path, 1)
+    path = latest_checkpoint(tmp_path)
+    os.unlink(os.path.join(path, "state.json"))
+    net, _ = mlp()
+    with pytest.raises(CheckpointError, match="not a readable checkpoint .*train anew"):
+        load_checkpoint(path, net)
+
+
+@pytest.mark.parametrize(("kwargs", "message"), [
+    ({"every": 0}, "every must be an int >= 1"),
+    ({"keep": "2"}, "keep must be an int >= 1"),
+    ({"monitor": "loss"}, "monitor must be"),
+])
+def test_bad_arguments_are_named(tmp_path, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        Checkpoint(tmp_path, **kwargs)
