@@ -38,3 +38,13 @@ from .environment import EnvironmentProblem, check_environment
 
 # --- self-checks for exercises ---
 from .checks import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
+
+# --- training in practice: chapters/11_training_in_practice.ipynb ---
+from .checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    best_checkpoint,
+    latest_checkpoint,
+    load_checkpoint,
+)
+from .monitoring import ProgressBar, TensorBoardLogger
