@@ -16,7 +16,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help lab test test-as-is test-portable unit notebooks portability data install wheelhouse lint slides bench \
-        execute clean
+        tensorboard execute clean
 
 help:
 	@echo "make lab      start JupyterLab on chapters/ (sets everything up first)"
@@ -26,6 +26,7 @@ help:
 	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
 	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
+	@echo "make tensorboard  TensorBoard on 127.0.0.1:6006 over runs/ (chapter 11's command-line runs)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
@@ -136,6 +137,14 @@ slides: $(STAMP)
 	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(SLIDES_OPTS) $(NOTEBOOKS); \
 	fi
 	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
+
+# Chapter 11: TensorBoard over the run folders that `python -m d2l_utils.run train` writes.
+RUNS ?= runs
+TB_PORT ?= 6006
+tensorboard: $(STAMP)
+	@mkdir -p $(RUNS)
+	@echo "TensorBoard over $(RUNS)/ at http://127.0.0.1:$(TB_PORT)/  (a run: .venv/bin/python -m d2l_utils.run train --run-dir $(RUNS)/mlp)"
+	$(VENV)/bin/tensorboard --logdir $(RUNS) --host 127.0.0.1 --port $(TB_PORT)
 
 bench: data
 	$(PY) bench/bench.py

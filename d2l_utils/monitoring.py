@@ -36,7 +36,8 @@ class TensorBoardLogger(Callback):
     Scalars: ``loss/train``, ``accuracy/train``, ``accuracy/valid`` and
     ``accuracy/test`` (when the run has them), ``learning_rate``; the x-axis is
     the epoch.  Histograms: ``weights/<name>`` and ``gradients/<name>`` (the
-    last batch's gradient) for every parameter.  Uses tensorboardX's
+    gradient of the last batch's mean loss, the one the update used) for every
+    parameter.  Uses tensorboardX's
     ``SummaryWriter``.  Introduced in chapters/11_training_in_practice.ipynb.
     """
 
@@ -69,7 +70,8 @@ class TensorBoardLogger(Callback):
             for name, data, grad in named_parameters(state):
                 w.add_histogram(f"weights/{name}", data.asnumpy(), epoch)
                 if grad is not None:
-                    w.add_histogram(f"gradients/{name}", grad.asnumpy(), epoch)
+                    w.add_histogram(f"gradients/{name}", grad.asnumpy() / state.batch_size,
+                                    epoch)
         w.flush()
 
     def on_train_end(self, state):
