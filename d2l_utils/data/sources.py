@@ -24,14 +24,16 @@ Introduced in chapters/00_getting_started.ipynb and chapters/01_fashion_mnist.ip
 """
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass
 
 from .idx import DataError, check_images, check_labels, check_pair, read_idx
+from .idx_header import Expected
 
 __all__ = ["FileSpec", "DatasetSpec", "Location", "DATASETS", "FASHION_MNIST", "MNIST",
            "get_spec", "default_cache_dir", "candidate_folders", "folder_status", "find_local",
-           "read_verified", "read_split", "remedy_for"]
+           "expected", "read_verified", "read_split", "remedy_for"]
 
 ROLES = ("train_images", "train_labels", "test_images", "test_labels")
 
@@ -212,17 +214,28 @@ def _known_elsewhere(spec, sha256):
     return None
 
 
+def expected(spec, fspec):
+    """The ``Expected`` header of one of ``spec``'s files, from its role and size."""
+    role = ROLES[spec.files.index(fspec)].split("_")[1]
+    if role == "labels":
+        dims = (fspec.size - 8,)
+    else:
+        item = math.prod(spec.image_shape)
+        count, rest = divmod(fspec.size - 4 - 4 * (1 + len(spec.image_shape)), item)
+        assert rest == 0, f"{fspec.name}: size {fspec.size} is not a whole number of images"
+        dims = (count, *spec.image_shape)
+    return Expected(f"{spec.title}'s {fspec.name}", role, dims)
+
+
 def read_verified(path, fspec, spec, compressed=None):
     """Read one file and verify it against ``fspec``; return the numpy array.
 
-    Raises DataError (without a location-specific remedy) on any mismatch.
+    The header is checked against the file's role and size before the data is
+    read (see ``idx_header``).  Raises DataError (without a location-specific
+    remedy) on any mismatch.
     """
     digest = hashlib.sha256()
-    array = read_idx(path, digest, compressed)
-    size = 4 + 4 * array.ndim + array.nbytes
-    if size != fspec.size:
-        raise DataError(path, f"decompressed size is {size} bytes, {spec.title}'s {fspec.name} "
-                              f"has {fspec.size}")
+    array = read_idx(path, digest, compressed, expect=expected(spec, fspec))
     sha = digest.hexdigest()
     if fspec.sha256 is not None:
         if sha != fspec.sha256:
