@@ -16,8 +16,11 @@ Bounds, per file and URL:
   n + n/8 + 64 KiB: deflate's stored blocks add 5 bytes per 64 KiB, fixed
   Huffman codes at most 9 bits per byte (+12.5%), gzip's header and trailer
   18 bytes plus an optional file name and comment (64 KiB is plenty).
-* time: ``DEADLINE_BASE + max_gz_bytes / MIN_RATE`` seconds (about 15 minutes
-  for the largest file, a 512 kbit/s line), unless ``deadline=`` says otherwise.
+* time: the response headers within 2 x ``timeout``; after ``GRACE`` (30 s)
+  at least ``MIN_RATE`` (32 KiB/s, a 256 kbit/s line) on average, so a
+  trickle is dropped after 30 s; and all of it within ``deadline=`` seconds,
+  by default ``file_deadline``: GRACE + the largest size at MIN_RATE (27
+  minutes for the training images, 34 s for a label file).
 
 Every failure is a ``DataError``: ``CacheWriteError`` (the cache cannot be
 written, whenever that shows up, closing the file included) or
@@ -45,8 +48,8 @@ __all__ = ["mirror_list", "download_missing", "max_gz_bytes", "file_deadline",
 TIMEOUT = 30.0         # seconds, for connecting and for each read
 RETRIES = 2            # extra attempts per URL after a transient error
 RETRY_BACKOFF = 1.0    # seconds before the first retry, doubled each time
-DEADLINE_BASE = 60.0   # seconds every file gets, plus its size at MIN_RATE
-MIN_RATE = 64 * 1024   # bytes per second: a 512 kbit/s line
+MIN_RATE = 32 * 1024   # bytes per second on average (a 256 kbit/s line) ...
+GRACE = 30.0           # ... once this many seconds have passed
 STALE_AFTER = 3600.0   # seconds: a .part without a process id (older versions) is stale then
 
 
@@ -75,8 +78,8 @@ def max_gz_bytes(fspec):
 
 
 def file_deadline(fspec):
-    """Default seconds one URL gets to deliver ``fspec``'s .gz."""
-    return DEADLINE_BASE + max_gz_bytes(fspec) / MIN_RATE
+    """Default seconds one URL gets to deliver ``fspec``'s .gz: its largest size at MIN_RATE."""
+    return GRACE + max_gz_bytes(fspec) / MIN_RATE
 
 
 def mirror_list(spec, mirrors=None):
@@ -167,7 +170,8 @@ def _download_to(tmp, fd, url, fspec, timeout, deadline, progress):
 
     try:
         httpget.get(url, write, max_bytes=max_gz_bytes(fspec), timeout=timeout,
-                    deadline=deadline, progress=progress, label=fspec.name)
+                    deadline=deadline, headers_within=2 * timeout, min_rate=MIN_RATE,
+                    grace=GRACE, progress=progress, label=fspec.name)
         try:
             out.flush()
             os.fsync(out.fileno())

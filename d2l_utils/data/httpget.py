@@ -6,10 +6,12 @@ of ``url`` into ``write`` and stops with ``FetchError`` as soon as
 * the server announces (Content-Length) or sends more than ``max_bytes``;
 * one read waits longer than ``timeout`` seconds (urllib's socket timeout);
 * the whole exchange, from connecting to the last byte, takes longer than
-  ``deadline`` seconds.  A watchdog thread shuts the connection's socket down
-  at the deadline, which wakes up a read blocked in the body *or* in the
-  headers: a server that trickles one byte a second never trips the per-read
-  timeout, but it does trip this.
+  ``deadline`` seconds, or the response headers longer than
+  ``headers_within``.  A watchdog thread shuts the connection's socket down
+  then, which wakes up a read blocked in the body *or* in the headers: a
+  server that trickles one byte a second never trips the per-read timeout,
+  but it does trip this;
+* after ``grace`` seconds, the body has come slower than ``min_rate`` bytes/s.
 
 ``open_url`` is the only function here that touches the network (tests replace
 it to forbid or count network access).
@@ -21,6 +23,7 @@ import functools
 import http.client
 import socket
 import threading
+import time
 import urllib.error
 import urllib.request
 
@@ -49,20 +52,31 @@ class FetchError(Exception):
 
 
 class Watchdog:
-    """Shuts down the socket handed to ``attach`` once ``seconds`` have passed."""
+    """Shuts down the socket handed to ``attach`` once ``seconds`` have passed.
+
+    ``rearm(seconds)`` sets a new limit, counted from now.
+    """
 
     def __init__(self, seconds):
         self.seconds, self.expired = seconds, False
-        self._sock, self._lock = None, threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
-        self._timer.daemon = True
+        self._sock, self._timer, self._lock = None, None, threading.Lock()
 
     def __enter__(self):
-        self._timer.start()
+        self.rearm(self.seconds)
         return self
 
     def __exit__(self, *exc):
-        self._timer.cancel()
+        with self._lock:
+            self._timer.cancel()
+
+    def rearm(self, seconds):
+        with self._lock:
+            if self._timer is not None:
+                self._timer.cancel()
+            self.seconds = seconds
+            self._timer = threading.Timer(max(seconds, 0), self._expire)
+            self._timer.daemon = True
+            self._timer.start()
 
     def attach(self, sock):
         with self._lock:
@@ -136,15 +150,24 @@ def _mb(n):
     return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{n} bytes"
 
 
-def get(url, write, *, max_bytes, timeout, deadline, progress=False, label=None):
+def get(url, write, *, max_bytes, timeout, deadline, headers_within=None, min_rate=0,
+        grace=0.0, progress=False, label=None):
     """Stream the body of ``url`` into ``write(chunk)``; return the number of bytes.
 
+    ``deadline``: seconds for the whole exchange; the response headers must
+    arrive within ``headers_within`` seconds (default: the deadline).  After
+    ``grace`` seconds the body must have come at ``min_rate`` bytes/s on
+    average, so a trickling server is dropped long before the deadline.
     Raises FetchError (see its kinds).  Whatever ``write`` raises passes through.
     """
-    got = 0
-    with Watchdog(deadline) as watchdog:
+    got, start, phase = 0, time.monotonic(), "headers"
+    first = deadline if headers_within is None else min(deadline, headers_within)
+    with Watchdog(first) as watchdog:
         try:
             with open_url(url, timeout, watchdog) as resp:
+                if not watchdog.expired:  # (cut-off headers may look complete to http.client)
+                    phase = "body"
+                    watchdog.rearm(deadline - (time.monotonic() - start))
                 total = resp.headers.get("Content-Length")
                 total = int(total) if total and total.isdigit() else None
                 if total is not None and total > max_bytes:
@@ -159,6 +182,10 @@ def get(url, write, *, max_bytes, timeout, deadline, progress=False, label=None)
                                              "this file can have; stopped reading", "size")
                         write(chunk)
                         bar.update(len(chunk))
+                        seconds = time.monotonic() - start
+                        if seconds > grace and got < min_rate * seconds:
+                            raise FetchError(f"too slow: {_mb(got)} in {seconds:.1f} s, below "
+                                             f"the minimum of {min_rate} bytes/s", "deadline")
                 if not watchdog.expired and total is not None and got != total:
                     raise FetchError(f"connection closed after {got} of {total} bytes",
                                      "network")
@@ -174,6 +201,8 @@ def get(url, write, *, max_bytes, timeout, deadline, progress=False, label=None)
                     isinstance(err, urllib.error.URLError) and not isinstance(reason, OSError))
                 raise FetchError(f"{type(err).__name__}: {reason}",
                                  "url" if bad_url else "network") from err
+        if watchdog.expired and phase == "headers":
+            raise FetchError(f"no complete response headers within {first:g} s", "deadline")
         if watchdog.expired:
             raise FetchError(f"not complete after the {deadline:g} s deadline "
                              f"({_mb(got)} received)", "deadline")
