@@ -22,7 +22,7 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from d2l_utils.data import download, sources
+from d2l_utils.data import download, httpget, sources
 
 TINY_TRAIN, TINY_TEST = 50, 20
 
@@ -41,6 +41,24 @@ def write_file(path, content, compress=None):
     compress = str(path).endswith(".gz") if compress is None else compress
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(gzip.compress(content, mtime=0) if compress else content)
+    return path
+
+
+def gzip_of_zeros(path, header, count, member=1 << 24):
+    """Write a .gz of ``header`` followed by ``count`` zero bytes; return the path.
+
+    The zeros are written as repeated gzip members of ``member`` bytes each (a
+    valid multi-member gzip, as ``gzip.decompress`` reads it), so 1.5e9 zeros
+    take 1.4 MB on disk and a fraction of a second to write.
+    """
+    block = gzip.compress(bytes(member), compresslevel=9, mtime=0)
+    full, rest = divmod(count, member)
+    with open(path, "wb") as f:
+        f.write(gzip.compress(header, mtime=0))
+        for _ in range(full):
+            f.write(block)
+        if rest:
+            f.write(gzip.compress(bytes(rest), mtime=0))
     return path
 
 
@@ -85,8 +103,9 @@ def tiny_spec(base, arrays, folder_for_md5=None, system_dirs=()):
 def data_env(tmp_path, monkeypatch):
     """Isolated data environment: own cache, no D2L_DATA_DIR/mirrors, network forbidden.
 
-    ``data_env.calls`` counts attempts to open a URL; ``data_env.allow_network()``
-    lifts the ban (for tests against a local server).
+    ``data_env.calls`` counts attempts to open a URL (``httpget.open_url``, the
+    one door of the data layer to the network, and urllib's ``urlopen``);
+    ``data_env.allow_network()`` lifts the ban (for tests against a local server).
     """
     cache_home = tmp_path / "xdg-cache"
     monkeypatch.setenv("XDG_CACHE_HOME", str(cache_home))
@@ -94,19 +113,22 @@ def data_env(tmp_path, monkeypatch):
     monkeypatch.delenv("D2L_DATA_MIRRORS", raising=False)
     monkeypatch.setattr(download, "RETRY_BACKOFF", 0.0)
     env = SimpleNamespace(calls=[], cache_home=cache_home)
-    real_urlopen = urllib.request.urlopen
+    doors = [(httpget, "open_url"), (urllib.request, "urlopen")]
+    real = {door: getattr(*door) for door in doors}
 
     def forbidden(url, *args, **kwargs):
         env.calls.append(url)
         raise AssertionError(f"network access attempted: {url}")
 
     def allow_network():
-        def counting(url, *args, **kwargs):
-            env.calls.append(url)
-            return real_urlopen(url, *args, **kwargs)
-        monkeypatch.setattr(urllib.request, "urlopen", counting)
+        for door in doors:
+            def counting(url, *args, _real=real[door], **kwargs):
+                env.calls.append(url)
+                return _real(url, *args, **kwargs)
+            monkeypatch.setattr(*door, counting)
 
-    monkeypatch.setattr(urllib.request, "urlopen", forbidden)
+    for door in doors:
+        monkeypatch.setattr(*door, forbidden)
     env.allow_network = allow_network
     return env
 

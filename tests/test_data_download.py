@@ -4,8 +4,13 @@ import errno
 import gzip
 import http.server
 import os
+import re
 import shutil
+import signal
 import socket
+import stat
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -208,6 +213,9 @@ def test_disk_full_is_a_clear_error_and_leaves_nothing(tiny_fashion_gz, data_env
         def write(self, data):
             raise OSError(errno.ENOSPC, "No space left on device")
 
+        def close(self):
+            pass
+
         def __enter__(self):
             return self
 
@@ -232,3 +240,197 @@ def test_cache_folder_that_cannot_be_created(tiny_fashion_gz, data_env, monkeypa
     with pytest.raises(DataError, match="c: cannot write the download .*XDG_CACHE_HOME"):
         download_missing("fashion-mnist", str(tmp_path / "c"), ["http://127.0.0.1:9/"])
     assert data_env.calls == []
+
+
+# ----------------------------------------------------------------------------- bounded downloads
+SERVER_SECONDS = 30  # how long each hostile server below would keep going
+
+
+class _Hostile(http.server.BaseHTTPRequestHandler):
+    """Base for servers that never deliver a proper file; each stops after SERVER_SECONDS."""
+
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, *args):
+        pass
+
+    def send_for_a_while(self, pieces):
+        stop = time.monotonic() + SERVER_SECONDS
+        try:
+            for piece, pause in pieces:
+                if time.monotonic() > stop:
+                    return
+                self.wfile.write(piece)
+                time.sleep(pause)
+        except OSError:  # the client hung up
+            pass
+
+
+class Endless(_Hostile):
+    """200 without a Content-Length, then zeros as fast as possible, forever."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.send_for_a_while((bytes(1 << 16), 0) for _ in iter(int, 1))
+
+
+class Announced(_Hostile):
+    """Announces 10 GB, then sends zeros."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", str(10**10))
+        self.end_headers()
+        self.send_for_a_while((bytes(1 << 16), 0) for _ in iter(int, 1))
+
+
+class Trickle(_Hostile):
+    """A plausible Content-Length, then one byte a second."""
+
+    def do_GET(self):
+        self.send_response(200)
+        self.send_header("Content-Length", "30000")
+        self.end_headers()
+        self.send_for_a_while((b"\x1f", 1.0) for _ in iter(int, 1))
+
+
+class NeverEndingHeaders(_Hostile):
+    """The status line, then a header that grows by one byte every 0.2 s: no body ever."""
+
+    def do_GET(self):
+        self.send_for_a_while([(b"HTTP/1.1 200 OK\r\nX-Slow: ", 0)]
+                              + [(b"z", 0.2)] * (SERVER_SECONDS * 5))
+
+
+@pytest.mark.parametrize("handler, timeout, deadline, grace, reason", [  # reason: a regex
+    # the size cap: 39216 bytes of tiny training images -> 109654 bytes at most for its .gz
+    (Endless, 3, None, 30, "the server sent more than the 109654 bytes this file can have"),
+    (Announced, 3, None, 30, r"the server announces 10000\.0 MB, more than the 109654 bytes"),
+    # the deadline for the whole file, and for the response headers
+    (Trickle, 3, 1.0, 30, r"not complete after the 1 s deadline \(\d bytes received\)"),
+    (NeverEndingHeaders, 3, 1.0, 30, "no complete response headers within 1 s"),
+    (NeverEndingHeaders, 0.5, None, 30, "no complete response headers within 1 s"),
+    # the minimum rate after the grace period
+    (Trickle, 3, None, 0.5, r"too slow: \d bytes in 1.\d s, below the minimum of 32768 bytes/s"),
+])
+def test_hostile_servers_are_cut_off_and_leave_nothing(tiny_fashion_gz, data_env, http_mirror,
+                                                       tmp_path, monkeypatch, handler, timeout,
+                                                       deadline, grace, reason):
+    data_env.allow_network()
+    monkeypatch.setattr(download, "GRACE", grace)
+    url = http_mirror(None, handler)
+    start = time.monotonic()
+    with pytest.raises(DownloadFailed) as info:
+        download_missing("fashion-mnist", tmp_path / "c", [url], timeout=timeout, retries=0,
+                         deadline=deadline, progress=False)
+    seconds = time.monotonic() - start
+    print(f"{handler.__name__}: rejected after {seconds:.2f} s")
+    assert seconds < SERVER_SECONDS / 2  # cut off by the cap or the deadline, not by the server
+    assert isinstance(info.value, DataError)
+    assert re.search(f"\n  {re.escape(url)}train-images-idx3-ubyte.gz: {reason}", str(info.value))
+    assert not (tmp_path / "c").exists()  # nothing left in the cache folder, not even itself
+
+
+def test_the_size_cap_bounds_a_gz_of_the_expected_file():
+    labels = FASHION_MNIST.file("train_labels")
+    worst = len(gzip.compress(os.urandom(labels.size), compresslevel=9))
+    assert labels.size < worst <= download.max_gz_bytes(labels)  # incompressible content fits
+    images = FASHION_MNIST.file("train_images")
+    assert download.max_gz_bytes(images) < 1.13 * images.size  # but not much more
+    seconds = download.file_deadline(images)
+    assert seconds > download.max_gz_bytes(images) / (32 * 1024)  # 256 kbit/s is enough
+    assert seconds < 1800
+
+
+@pytest.mark.parametrize("mirror, reason", [("no-scheme/", "ValueError: unknown url type"),
+                                            ("gopher://x/", "URLError: unknown url type")])
+def test_unusable_mirror_url_is_named_with_the_reason(tiny_fashion_gz, data_env, tmp_path,
+                                                      mirror, reason):
+    data_env.allow_network()
+    with pytest.raises(DownloadFailed) as info:
+        download_missing("fashion-mnist", tmp_path / "c", [mirror], progress=False)
+    assert f"  {mirror}train-images-idx3-ubyte.gz: {reason}" in str(info.value)
+
+
+# ----------------------------------------------------------------------------- cache writes
+def fails_at_close(real_fdopen=os.fdopen):
+    """An ``os.fdopen`` whose files write fine but report a full disk when closed."""
+
+    class FailsAtClose:
+        def __init__(self, fd, mode):
+            self.f = real_fdopen(fd, mode)
+            self.write, self.flush, self.fileno = self.f.write, self.f.flush, self.f.fileno
+
+        def close(self):
+            self.f.close()
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            self.close()
+
+    return FailsAtClose
+
+
+def test_full_disk_seen_only_at_close_is_a_cache_write_error(tiny_fashion_gz, data_env,
+                                                             http_mirror, tmp_path, monkeypatch):
+    data_env.allow_network()
+    url = http_mirror(tiny_fashion_gz.files)
+    monkeypatch.setattr(download.os, "fdopen", fails_at_close())
+    with pytest.raises(download.CacheWriteError) as info:
+        download_missing("fashion-mnist", tmp_path / "c", [url], progress=False)
+    assert re.fullmatch(r".*/c/\.train-images-idx3-ubyte\.gz\.\d+\.[0-9a-f]+\.part",
+                        info.value.path)
+    assert "cannot write the download (OSError: [Errno 28] No space left on device)" in str(
+        info.value)
+    assert listing(tmp_path / "c") == []
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_cached_files_get_the_usual_permissions(tiny_fashion_gz, data_env, http_mirror,
+                                                tmp_path, umask, mode):
+    data_env.allow_network()
+    url = http_mirror(tiny_fashion_gz.files)
+    old = os.umask(umask)
+    try:
+        written = download_missing("fashion-mnist", tmp_path / "c", [url], progress=False)
+    finally:
+        os.umask(old)
+    assert [oct(stat.S_IMODE(os.stat(p).st_mode)) for p in written] == [oct(mode)] * 4
+
+
+KILLED_CHILD = """
+import sys
+from d2l_utils.data.download import download_missing
+download_missing("fashion-mnist", sys.argv[1], [sys.argv[2]], retries=0, progress=False)
+"""
+
+
+def test_parts_left_by_a_killed_download_are_removed_by_the_next(tiny_fashion_gz, data_env,
+                                                                 http_mirror, tmp_path):
+    data_env.allow_network()
+    folder = tmp_path / "c"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    child = subprocess.Popen([sys.executable, "-c", KILLED_CHILD, str(folder),
+                              http_mirror(None, Trickle)], env=env)
+    try:
+        for _ in range(600):  # the child writes its temporary file, then waits for bytes
+            if [n for n in listing(folder) if n.endswith(".part")] or child.poll() is not None:
+                break
+            time.sleep(0.05)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+    stale = listing(folder)
+    assert len(stale) == 1 and stale[0].startswith(".train-images-idx3-ubyte.gz.")
+    live = f".t10k-labels-idx1-ubyte.gz.{os.getpid()}.0123abcd.part"  # a download still running
+    others = ["notes.part", ".train-images-idx3-ubyte.gz.part", live]
+    for name in others:
+        (folder / name).write_bytes(b"not ours to remove")
+    download_missing("fashion-mnist", folder, [http_mirror(tiny_fashion_gz.files)],
+                     progress=False)
+    assert listing(folder) == sorted(NAMES + others)

@@ -1,5 +1,7 @@
 """d2l_utils/data/loader.py: the in-memory iterators, on generated IDX files."""
 
+import dataclasses
+
 import mxnet as mx
 import numpy as np
 import pytest
@@ -7,7 +9,7 @@ from mxnet import gluon, nd
 from mxnet.gluon.data.vision import transforms
 
 import d2l_utils as d2l
-from d2l_utils.data import DataIter, load_data, load_data_mnist, load_fashion_mnist_arrays
+from d2l_utils.data import DataIter, load_data, load_data_mnist, load_fashion_mnist_arrays, sources
 
 
 @pytest.fixture(autouse=True)
@@ -16,6 +18,15 @@ def tiny_data_dir(request, monkeypatch):
     for name in ("tiny_fashion", "tiny_fashion_gz"):
         if name in request.fixturenames:
             monkeypatch.setenv("D2L_DATA_DIR", str(request.getfixturevalue(name).files))
+
+
+@pytest.fixture
+def no_data(data_env, monkeypatch):
+    """Fashion-MNIST nowhere: not even the system copy (and no network, data_env)."""
+    bare = dataclasses.replace(sources.FASHION_MNIST, system_dirs=(), mirrors=())
+    monkeypatch.setitem(sources.DATASETS, "fashion-mnist", bare)
+    with pytest.raises(d2l.DataError, match="Fashion-MNIST not found"):
+        d2l.load_data_fashion_mnist(10, download=False)
 
 
 def index_of(tiny_images):
@@ -98,16 +109,18 @@ def test_changing_a_batch_in_place_does_not_change_the_data(tiny_fashion_gz):
         assert y2.asnumpy().tolist() != [3] * len(y2)
 
 
-@pytest.mark.parametrize("resize, shape", [(36, (36, 36)), ((32, 40), (32, 40))])
-def test_resize_equals_gluon_resize_then_totensor(tiny_fashion_gz, resize, shape):
+@pytest.mark.parametrize("resize, shape", [(36, (36, 36)), ((32, 40), (40, 32)),
+                                           ([40, 32], (32, 40)), ((np.int64(9), 5), (5, 9))])
+def test_resize_follows_gluon_resize_exactly(tiny_fashion_gz, resize, shape):
+    """``resize`` means what it means to gluon's Resize: an int, or (width, height)."""
     _, test = d2l.load_data_fashion_mnist(20, resize=resize)
     X, _ = next(iter(test))
-    assert (X.shape, X.dtype) == ((20, 1) + shape, np.float32)
-    images = nd.array(tiny_fashion_gz.arrays[2][..., None], dtype="uint8")
-    size = resize if isinstance(resize, int) else resize[::-1]  # gluon's Resize takes (w, h)
-    reference = transforms.Compose([transforms.Resize(size), transforms.ToTensor()])
+    assert (X.shape, X.dtype) == ((20, 1) + shape, np.float32)  # (B, 1, height, width)
+    images = nd.array(tiny_fashion_gz.arrays[2][..., None], dtype="uint8")  # (N, 28, 28, 1)
+    reference = transforms.Compose([transforms.Resize(resize), transforms.ToTensor()])
     expected = np.stack([reference(img).asnumpy() for img in images])
-    np.testing.assert_array_equal(X.asnumpy(), expected)
+    assert expected.shape == X.shape
+    np.testing.assert_allclose(X.asnumpy(), expected, rtol=0, atol=1e-6)  # same bilinear op
 
 
 def test_ctx_places_data_and_batches(tiny_fashion_gz):
@@ -155,10 +168,43 @@ def test_dataiter_over_numpy_uint8_scales_each_batch():
         DataIter(images.astype(np.float32), np.arange(6), 4)
 
 
-@pytest.mark.parametrize("bad", [0, (28, -1), (2.5, 3)])
-def test_resize_must_be_positive_ints(tiny_fashion_gz, bad):
-    with pytest.raises(ValueError, match="resize must be a positive int or"):
-        d2l.load_data_fashion_mnist(10, resize=bad)
+@pytest.mark.parametrize("bad, error, message", [
+    (0, ValueError, "resize must be positive, not 0"),
+    ((28, -1), ValueError, r"resize must be positive, not \(28, -1\)"),
+    (28.0, TypeError, "resize must be None, an int or a .width, height. pair of ints, "
+                      "not float 28.0"),
+    (True, TypeError, "resize must be None, an int or .* not bool True"),
+    ("28", TypeError, "resize must be None, an int or .* not str '28'"),
+    ((2.5, 3), TypeError, r"resize must be .* not \(2.5, 3\) \(holds a float\)"),
+    ((28, True), TypeError, r"\(holds a bool\)"),
+    ((28,), ValueError, r"resize must be an int or a \(width, height\) pair, not 1 values"),
+    ((8, 8, 8), ValueError, r"resize must be an int or a \(width, height\) pair, not 3 values"),
+])
+def test_resize_is_checked_before_any_data_is_read(no_data, bad, error, message):
+    with pytest.raises(error, match=message):  # not DataError: the data is not looked for
+        d2l.load_data_fashion_mnist(10, resize=bad, download=False)
+
+
+def test_keyword_collisions_and_unknown_keywords_are_clear(no_data, data_env):
+    with pytest.raises(TypeError, match=r"load_data_fashion_mnist\(\) does not take verify=: "
+                                        "loading always verifies every file"):
+        d2l.load_data_fashion_mnist(256, verify=True)
+    with pytest.raises(TypeError, match=r"load_fashion_mnist_arrays\(\) does not take verify="):
+        load_fashion_mnist_arrays(verify=False)
+    with pytest.raises(TypeError, match=r"load_data_fashion_mnist\(\) got an unexpected keyword "
+                                        r"argument 'resise' \(it passes only download, "):
+        d2l.load_data_fashion_mnist(256, resise=28)
+    with pytest.raises(TypeError, match=r"load_data_mnist\(\) got an unexpected keyword "
+                                        "argument 'dataset'"):
+        load_data_mnist(256, dataset="fashion-mnist")
+    assert data_env.calls == []
+
+
+@pytest.mark.parametrize("root", [b"data", 7])
+def test_root_must_be_a_path(no_data, root):
+    with pytest.raises(TypeError, match=r"root must be a folder as str or os.PathLike .*, not "
+                                        f"{type(root).__name__}: {root!r}"):
+        d2l.load_data_fashion_mnist(256, root=root)
 
 
 def test_get_fashion_mnist_labels_accepts_ints_arrays_and_nd():

@@ -1,13 +1,16 @@
 """d2l_utils/data/__main__.py: ``python -m d2l_utils.data fetch|where`` (make data)."""
 
 import gzip
+import os
 import shutil
 import subprocess
 import sys
 
 import pytest
+from test_data_download import fails_at_close
 
 from d2l_utils.data import __main__ as cli
+from d2l_utils.data import download
 
 
 @pytest.fixture
@@ -129,3 +132,40 @@ def test_failed_apt_install_reports_the_original_error(tiny_fashion_gz, monkeypa
     assert cli.main(["fetch"]) == 1
     assert commands == [["sudo", "-n", "apt-get", "-qq", "update"]]  # stops at the first failure
     assert "error: Fashion-MNIST not found" in capsys.readouterr().err
+
+
+def test_full_disk_at_close_is_one_error_line(tiny_fashion_gz, data_env, http_mirror, apt,
+                                               monkeypatch, capsys):
+    data_env.allow_network()
+    monkeypatch.setenv("D2L_DATA_MIRRORS", http_mirror(tiny_fashion_gz.files))
+    monkeypatch.setattr(download.os, "fdopen", fails_at_close())
+    assert cli.main(["fetch"]) == 1
+    err = capsys.readouterr().err
+    last = err.replace("\r", "\n").splitlines()[-1]  # after the progress bar
+    assert last.startswith("error: ") and err.count("error:") == 1 and "Traceback" not in err
+    assert "No space left on device" in last and "Free some disk space" in last
+    assert apt == []  # a full disk is not a reason to try the package manager
+
+
+def test_unexpected_os_error_is_one_error_line(tiny_fashion_gz, monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise PermissionError(13, "Permission denied", "/somewhere")
+
+    monkeypatch.setattr(cli, "find_local", broken)
+    assert cli.main(["fetch"]) == 1
+    assert capsys.readouterr().err == "error: [Errno 13] Permission denied: '/somewhere'\n"
+
+
+def test_run_reports_a_missing_command(capsys):
+    assert cli.run(["/nonexistent/apt-get", "update"]) is False
+    assert "failed: [Errno 2] No such file or directory" in capsys.readouterr().err
+
+
+def test_cli_process_prints_one_error_line_and_exits_1(tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path),
+               D2L_DATA_DIR=str(tmp_path / "missing"))
+    done = subprocess.run([sys.executable, "-m", "d2l_utils.data", "where"], env=env,
+                          capture_output=True, text=True, check=False)
+    assert done.returncode == 1 and done.stdout == ""
+    assert done.stderr.startswith("error: ") and "Traceback" not in done.stderr
+    assert done.stderr.count("\nerror") == 0 and "D2L_DATA_DIR" in done.stderr

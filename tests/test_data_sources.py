@@ -48,6 +48,7 @@ def test_cache_dir_honours_xdg(monkeypatch, tmp_path):
 
 
 def test_candidate_order(data_env, monkeypatch, tmp_path):
+    (tmp_path / "env").mkdir()
     monkeypatch.setenv("D2L_DATA_DIR", str(tmp_path / "env"))
     got = candidate_folders("fashion-mnist", root=tmp_path / "arg", system_dirs=["/sys1"])
     assert got == [("argument", str(tmp_path / "arg" / "fashion-mnist")),
@@ -69,6 +70,7 @@ def test_lookup_order_argument_env_cache_system(tiny_fashion, monkeypatch, tmp_p
         loc = find_dataset(root=places["argument"] if kind == "argument" else None)
         assert (loc.kind, loc.folder) == (kind, str(places[kind]))
         shutil.rmtree(places[kind])
+        places[kind].mkdir()  # empty: D2L_DATA_DIR must name an existing folder
     with pytest.raises(DataError, match="not found"):
         find_dataset(download=False)
 
@@ -133,6 +135,7 @@ def test_bad_copy_is_an_error_naming_file_and_remedy(tiny_fashion_gz, monkeypatc
     copy_files(t.files, folder)
     copy_files(t.files, t.system if kind != "system" else tmp_path / "unused")
     damage(folder / "train-images-idx3-ubyte.gz")
+    (tmp_path / "env").mkdir(exist_ok=True)
     monkeypatch.setenv("D2L_DATA_DIR", str(tmp_path / "env"))
     remedy = {"argument": "Replace it with a good copy", "D2L_DATA_DIR": "unset D2L_DATA_DIR",
               "cache": "Delete", "system": "sudo apt-get install --reinstall "
@@ -149,8 +152,9 @@ def test_wrong_size_is_reported_before_the_hash(tiny_fashion_gz):
     t = tiny_fashion_gz
     copy_files(t.files, t.system)
     write_file(t.system / "t10k-labels-idx1-ubyte.gz", idx_bytes(t.arrays[3][:-1]))
-    with pytest.raises(DataError, match="decompressed size is 27 bytes, Fashion-MNIST's "
-                                        "t10k-labels-idx1-ubyte has 28"):
+    with pytest.raises(DataError, match=r"header declares 19 labels, Fashion-MNIST's "
+                                        r"t10k-labels-idx1-ubyte \(labels\) has 20 \(decompressed "
+                                        r"size would be 27 bytes, expected 28\)"):
         find_dataset()
 
 
@@ -182,7 +186,8 @@ def test_mnist_raw_files_are_checked_by_size_and_structure(tiny_mnist, tmp_path)
     with pytest.raises(DataError, match="train-labels-idx1-ubyte: label 12 at index 7 is outside"):
         find_dataset("mnist", root=folder)
     write_file(folder / "train-labels-idx1-ubyte", b"\x00\x00\x08\x02" + idx_bytes(labels)[4:])
-    with pytest.raises(DataError, match="train-labels-idx1-ubyte: truncated"):
+    with pytest.raises(DataError, match=r"train-labels-idx1-ubyte: magic number 2050 .*"
+                                        r"expected 2049 \(0x00000801: unsigned byte, 1 dimension"):
         find_dataset("mnist", root=folder)
 
 
@@ -193,3 +198,64 @@ def test_fashion_file_under_an_mnist_name_is_rejected(tiny_mnist, tiny_fashion_g
     with pytest.raises(DataError, match="this is Fashion-MNIST's train-images-idx3-ubyte, "
                                         "not MNIST's"):
         find_dataset("mnist", root=folder)
+
+
+# ----------------------------------------------------------------------------- no silent fall-backs
+def make_directory(path):
+    path.mkdir()
+
+
+def make_loop(path):
+    os.symlink(path.name, path)  # a link to itself: stat fails with ELOOP
+
+
+def make_broken_link(path):
+    os.symlink("gone.gz", path)
+
+
+@pytest.mark.parametrize("make, problem", [
+    (make_directory, "is a directory, not a file"),
+    (make_loop, "is a symbolic link loop"),
+    (make_broken_link, "is a broken symbolic link (to gone.gz)"),
+])
+@pytest.mark.parametrize("name", ["train-labels-idx1-ubyte", "train-labels-idx1-ubyte.gz"])
+def test_unusable_file_is_an_error_not_a_switch_to_the_system_copy(tiny_fashion_gz, tmp_path,
+                                                                   make, problem, name):
+    t = tiny_fashion_gz
+    copy_files(t.files, t.system)  # a good copy that must not silently take over
+    folder = copy_files(t.files, tmp_path / "arg")
+    os.remove(folder / "train-labels-idx1-ubyte.gz")
+    make(folder / name)
+    with pytest.raises(DataError) as info:
+        find_dataset(root=folder)
+    assert info.value.path == str(folder / name)
+    assert f"{folder / name}: {problem}, where train-labels-idx1-ubyte[.gz] should be" in str(
+        info.value)
+
+
+def test_d2l_data_dir_naming_no_folder_is_an_error(tiny_fashion_gz, monkeypatch, tmp_path):
+    copy_files(tiny_fashion_gz.files, tiny_fashion_gz.system)  # must not silently take over
+    for missing in (tmp_path / "typo", tmp_path / "a-file"):
+        monkeypatch.setenv("D2L_DATA_DIR", str(missing))
+        with pytest.raises(DataError) as info:
+            find_dataset()
+        assert str(info.value).startswith(f"D2L_DATA_DIR is set to {missing}, which is not an "
+                                          "existing folder")
+        assert "unset D2L_DATA_DIR" in str(info.value)
+        (tmp_path / "a-file").write_text("not a folder")
+
+
+def test_relative_root_is_made_absolute(tiny_fashion_gz, monkeypatch, tmp_path):
+    copy_files(tiny_fashion_gz.files, tmp_path / "data")
+    monkeypatch.chdir(tmp_path)
+    loc = find_dataset(root="data")
+    assert (loc.kind, loc.folder) == ("argument", str(tmp_path / "data"))
+    assert all(os.path.isabs(p) for p in loc.paths.values())
+    monkeypatch.chdir("/")  # the location stays valid after a change of directory
+    assert read_split(loc, "test")[1].tolist() == tiny_fashion_gz.arrays[3].tolist()
+
+
+@pytest.mark.parametrize("root", [b"data", 3, ["data"]])
+def test_root_of_the_wrong_type_is_a_type_error_naming_it(tiny_fashion_gz, root):
+    with pytest.raises(TypeError, match=r"root must be a folder as str or os.PathLike"):
+        find_dataset(root=root)

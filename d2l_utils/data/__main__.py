@@ -4,6 +4,7 @@ fetch: if the dataset is present (and verifies), say where and do nothing;
 else download it into the cache; else, for Fashion-MNIST on Debian/Ubuntu as
 root or with password-less sudo, ``apt-get install dataset-fashion-mnist``;
 else print what was tried and what to do, and exit 1.  ``make data`` runs it.
+Every expected failure (DataError, OSError) is one ``error:`` line and exit 1.
 where: print where the dataset is (exit 1 if it is not anywhere).
 
 Introduced in chapters/00_getting_started.ipynb.
@@ -15,6 +16,7 @@ import shutil
 import subprocess
 import sys
 
+from .download import CacheWriteError
 from .idx import DataError
 from .locate import find_dataset
 from .sources import DATASETS, default_cache_dir, find_local, get_spec
@@ -47,7 +49,11 @@ def run(cmd):
     """Run a command quietly; return True on success, else print its last lines."""
     print("$", " ".join(cmd), flush=True)
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    except OSError as err:  # e.g. the command does not exist
+        print(f"failed: {err}", file=sys.stderr)
+        return False
     if done.returncode != 0:
         tail = (done.stdout + done.stderr).strip().splitlines()[-5:]
         print("\n".join(["failed:"] + tail), file=sys.stderr)
@@ -72,6 +78,8 @@ def fetch(spec):
         location = find_dataset(spec, verify=True)
         print(f"{spec.title} downloaded and verified: {location.folder}")
         return 0
+    except CacheWriteError:
+        raise  # the package would not fit either
     except DataError as err:
         prefix = root_prefix() if spec.apt_package and is_debian() else None
         if prefix is None:
@@ -99,7 +107,7 @@ def main(argv=None):
     spec = get_spec(args.dataset)
     try:
         return fetch(spec) if args.command == "fetch" else where(spec)
-    except DataError as err:
+    except (DataError, OSError) as err:  # expected: one "error:" line, no traceback
         print(f"error: {err}", file=sys.stderr)
         return 1
 

@@ -10,23 +10,15 @@ Introduced in chapters/01_fashion_mnist.ipynb.
 
 import gzip
 import os
-import struct
 import zlib
 
 import numpy as np
 
+from .idx_header import IDX_DTYPES, check_expected, check_stored_size, read_header
+
 __all__ = ["DataError", "IDX_DTYPES", "read_idx", "check_images", "check_labels", "check_pair"]
 
-# dtype code -> (name, big-endian numpy dtype), from the IDX specification.
-IDX_DTYPES = {
-    0x08: ("unsigned byte", np.dtype("u1")),
-    0x09: ("signed byte", np.dtype("i1")),
-    0x0B: ("short", np.dtype(">i2")),
-    0x0C: ("int", np.dtype(">i4")),
-    0x0D: ("float", np.dtype(">f4")),
-    0x0E: ("double", np.dtype(">f8")),
-}
-
+_STEP = 1 << 20
 _DEFAULT_REMEDY = "Delete the file and fetch the data again (python -m d2l_utils.data fetch)."
 
 
@@ -60,18 +52,24 @@ def _open(path, compressed):
 
 
 def _read_exactly(f, n):
-    """Read ``n`` bytes into a new uint8 array; return (array, count actually read)."""
+    """Read ``n`` bytes into a new uint8 array; return (array, count actually read).
+
+    ``np.empty`` only reserves address space: pages count in memory once written,
+    so a file that ends early costs what it holds, not what its header declares.
+    Reads go in steps of ``_STEP`` bytes: gzip decompresses each ``readinto``
+    into a temporary of the requested size.
+    """
     out = np.empty(n, dtype=np.uint8)
     view, got = memoryview(out), 0
     while got < n:
-        k = f.readinto(view[got:])
+        k = f.readinto(view[got:got + _STEP])
         if not k:
             break
         got += k
     return out, got
 
 
-def read_idx(path, digest=None, compressed=None):
+def read_idx(path, digest=None, compressed=None, expect=None):
     """Read one IDX file (``.gz`` or raw) into a native-endian numpy array.
 
     Shape is the file's dimensions, e.g. (60000, 28, 28) uint8 for images and
@@ -79,46 +77,53 @@ def read_idx(path, digest=None, compressed=None):
     it is updated with the *decompressed* bytes, header included, so the
     caller can check a SHA-256 that holds whatever the compression.
     ``compressed`` says whether the file is gzip; None means "if it ends in .gz".
+    ``expect`` (an ``idx_header.Expected``) is what the file must hold: its
+    header is checked against it before anything else is read.
+
+    The header is checked before memory is allocated (see ``idx_header``): a
+    file never costs more memory than its expected size, or without
+    ``expect`` than the data it really holds.
 
     Raises DataError for: a bad gzip stream, a wrong magic number, an unknown
-    dtype code, truncated data, or bytes left after the data.
+    dtype code, a header that does not match ``expect``, truncated data, or
+    bytes left after the data.
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
+    if compressed is None:
+        compressed = os.fspath(path).endswith(".gz")
+
+    def error(problem):
+        return DataError(path, problem)
+
     try:
-        with _open(path, compressed) as f:
-            magic = f.read(4)
-            if len(magic) < 4 or magic[:2] != b"\x00\x00":
-                raise DataError(path, f"not an IDX file (magic number {magic.hex() or 'missing'}, "
-                                      "expected 0000<dtype><ndim>)")
-            code, ndim = magic[2], magic[3]
-            if code not in IDX_DTYPES:
-                raise DataError(path, f"unknown IDX dtype code 0x{code:02X} "
-                                      f"(known: {', '.join(f'0x{c:02X}' for c in IDX_DTYPES)})")
-            if ndim == 0:
-                raise DataError(path, "IDX header declares 0 dimensions")
-            dims_raw = f.read(4 * ndim)
-            if len(dims_raw) < 4 * ndim:
-                raise DataError(path, f"truncated header: {ndim} dimensions declared, "
-                                      f"only {len(dims_raw)} of {4 * ndim} bytes present")
-            dims = struct.unpack(f">{ndim}I", dims_raw)
-            dtype = IDX_DTYPES[code][1]
-            nbytes = int(np.prod(dims, dtype=np.int64)) * dtype.itemsize
-            data, got = _read_exactly(f, nbytes)
+        with open(path, "rb") as raw, \
+                (gzip.GzipFile(fileobj=raw, mode="rb") if compressed else raw) as f:
+            header = read_header(f, error)
+            if expect is not None:
+                check_expected(header, expect, error)
+            check_stored_size(header, os.fstat(raw.fileno()).st_size, compressed, error)
+            nbytes = header.data_bytes
+            try:
+                data, got = _read_exactly(f, nbytes)
+            except MemoryError:
+                raise error(f"header {header.dims} needs {nbytes} bytes of memory, more than "
+                            "this machine can give") from None
             if got < nbytes:
-                raise DataError(path, f"truncated: header {dims} needs {nbytes} data bytes, "
-                                      f"file has {got}")
+                raise error(f"truncated: header {header.dims} needs {nbytes} data bytes, "
+                            f"file has {got}")
             if f.read(1):
-                raise DataError(path, f"extra bytes after the {nbytes} data bytes of shape {dims}")
+                raise error(f"extra bytes after the {nbytes} data bytes of shape {header.dims}")
     except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
         if isinstance(err, FileNotFoundError):
             raise DataError(path, "file not found",
                             "Check the path, or run: python -m d2l_utils.data fetch") from err
         raise DataError(path, f"cannot read the file ({type(err).__name__}: {err})") from err
     if digest is not None:
-        digest.update(magic + dims_raw)
+        digest.update(header.raw)
         digest.update(data)
-    array = data.view(dtype).reshape(dims)
+    dtype = header.dtype
+    array = data.view(dtype).reshape(header.dims)
     return array if dtype.isnative or dtype.itemsize == 1 else array.astype(dtype.newbyteorder("="))
 
 

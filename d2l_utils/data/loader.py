@@ -50,17 +50,65 @@ def get_fashion_mnist_labels(labels):
     return [FASHION_MNIST_LABELS[int(v)] for v in values.tolist()]
 
 
+# find_dataset's keyword arguments the loaders pass on (they always verify: verify=False)
+_FIND_KWARGS = ("download", "mirrors", "cache_dir", "system_dirs", "progress", "timeout",
+                "deadline")
+
+
+def _check_find_kwargs(caller, find_kwargs):
+    for key in find_kwargs:
+        if key == "verify":
+            raise TypeError(f"{caller}() does not take verify=: loading always verifies every "
+                            "file (use find_dataset(verify=...) to only locate the data)")
+        if key not in _FIND_KWARGS:
+            raise TypeError(f"{caller}() got an unexpected keyword argument {key!r} (it passes "
+                            f"only {', '.join(_FIND_KWARGS)} on to find_dataset)")
+
+
+def _check_resize(resize):
+    """None, or ``resize`` as (width, height) ints, like gluon's ``transforms.Resize``."""
+    if resize is None:
+        return None
+    kinds = "None, an int or a (width, height) pair of ints"
+    if isinstance(resize, numbers.Integral) and not isinstance(resize, bool):
+        size = (resize, resize)
+    elif isinstance(resize, (tuple, list)):
+        if len(resize) != 2:
+            raise ValueError(f"resize must be an int or a (width, height) pair, not "
+                             f"{len(resize)} values: {resize!r}")
+        size = tuple(resize)
+    else:
+        raise TypeError(f"resize must be {kinds}, not {type(resize).__name__} {resize!r}")
+    for v in size:
+        if isinstance(v, bool) or not isinstance(v, numbers.Integral):
+            raise TypeError(f"resize must be {kinds}, not {resize!r} "
+                            f"(holds a {type(v).__name__})")
+    if min(size) < 1:
+        raise ValueError(f"resize must be positive, not {resize!r}")
+    return int(size[0]), int(size[1])
+
+
+def _locate(caller, dataset, root, find_kwargs):
+    _check_find_kwargs(caller, find_kwargs)
+    return find_dataset(dataset, root, verify=False, **find_kwargs)
+
+
+def _arrays(caller, dataset, root, find_kwargs):
+    location = _locate(caller, dataset, root, find_kwargs)
+    return read_split(location, "train") + read_split(location, "test")
+
+
 def load_arrays(dataset="fashion-mnist", root=None, **find_kwargs):
     """The four arrays of an IDX dataset, as numpy, straight from the files.
 
     Returns (X_train uint8 (60000, 28, 28), y_train uint8 (60000,),
     X_test uint8 (10000, 28, 28), y_test uint8 (10000,)), pixel values 0..255
-    and class indices 0..9.  ``find_kwargs`` go to ``find_dataset``.
+    and class indices 0..9.  ``find_kwargs`` go to ``find_dataset`` (not
+    ``verify``: the files are always verified).
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
-    location = find_dataset(dataset, root, verify=False, **find_kwargs)
-    return read_split(location, "train") + read_split(location, "test")
+    return _arrays("load_arrays", dataset, root, find_kwargs)
 
 
 def load_fashion_mnist_arrays(root=None, **find_kwargs):
@@ -68,7 +116,7 @@ def load_fashion_mnist_arrays(root=None, **find_kwargs):
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
-    return load_arrays("fashion-mnist", root, **find_kwargs)
+    return _arrays("load_fashion_mnist_arrays", "fashion-mnist", root, find_kwargs)
 
 
 def _as_float(images):
@@ -83,18 +131,17 @@ def _as_float(images):
 
 
 def _resized(images, size):
-    """uint8 (N, 28, 28) -> numpy uint8 (N, 1, h, w), bilinear like gluon's Resize.
+    """uint8 (N, 28, 28) -> numpy uint8 (N, 1, h, w) for ``size`` = (w, h), as gluon's Resize.
 
-    Kept in numpy: this MXNet build caps an NDArray at 2^31 elements, and
-    60000 x 224 x 224 is 3.0e9.
+    ``nd.image.resize`` with interp=1 (bilinear, OpenCV's INTER_LINEAR) is what
+    ``transforms.Resize`` runs.  Kept in numpy: this MXNet build caps an NDArray
+    at 2^31 elements, and 60000 x 224 x 224 is 3.0e9.
     """
-    h, w = (size, size) if isinstance(size, numbers.Integral) else tuple(size)
-    if not all(isinstance(v, numbers.Integral) and v > 0 for v in (h, w)):
-        raise ValueError(f"resize must be a positive int or (height, width), not {size!r}")
+    w, h = size
     out = np.empty((len(images), 1, h, w), dtype=np.uint8)
     for i in range(0, len(images), _CHUNK):
         chunk = nd.array(images[i:i + _CHUNK, :, :, None], dtype="uint8")  # NHWC
-        out[i:i + _CHUNK, 0] = nd.image.resize(chunk, size=(w, h)).asnumpy()[..., 0]
+        out[i:i + _CHUNK, 0] = nd.image.resize(chunk, size=(w, h), interp=1).asnumpy()[..., 0]
     return out
 
 
@@ -192,6 +239,19 @@ class DataIter:
                 f"{len(self)} batches, shuffle={self.shuffle}, X {self.images.shape[1:]})")
 
 
+def _load(caller, dataset, batch_size, resize, root, seed, ctx, find_kwargs):
+    _batch_size(batch_size)  # every argument is checked before the data is read
+    size = _check_resize(resize)
+    location = _locate(caller, dataset, root, find_kwargs)
+    iters = []
+    for split in ("train", "test"):
+        images, labels = read_split(location, split)
+        X = _as_float(images) if size is None else _resized(images, size)
+        del images  # keep only one copy of the images around
+        iters.append(DataIter(X, labels, batch_size, shuffle=split == "train", seed=seed, ctx=ctx))
+    return tuple(iters)
+
+
 def load_data(dataset, batch_size, resize=None, root=None, *, seed=None, ctx=None,
               **find_kwargs):
     """(train_iter, test_iter) over an IDX dataset ('fashion-mnist', 'mnist' or a spec).
@@ -201,26 +261,23 @@ def load_data(dataset, batch_size, resize=None, root=None, *, seed=None, ctx=Non
     (B, 1, 28, 28), y float32 (B,), see ``DataIter``.  Memory: 4 bytes a pixel,
     188 MB + 31 MB for Fashion-MNIST.
 
-    ``resize``: an int or (h, w); images are resized once, in memory, with the
-    bilinear ``nd.image.resize`` that gluon's ``transforms.Resize`` uses, so
-    batches equal ``Resize`` + ``ToTensor``.  The resized set is held in numpy
+    ``resize``: an int, or ``(width, height)`` exactly as gluon's
+    ``transforms.Resize`` takes it (so ``resize=(32, 40)`` gives X of shape
+    (B, 1, 40, 32)).  Images are resized once, in memory, with the bilinear
+    ``nd.image.resize`` (interp=1) that ``Resize`` runs, so batches equal
+    ``Resize(resize)`` + ``ToTensor()``.  The resized set is held in numpy
     as uint8, N*h*w bytes (224x224: 3.0 GB train + 0.5 GB test; float32 would
     be 4x), and each batch is gathered and scaled to float32 as it is yielded.
     At 224 the one-off resize takes about half a minute on 2 CPU cores.
 
     ``ctx``: where the data and the batches live (default CPU).
-    ``find_kwargs``: passed to ``find_dataset`` (e.g. ``download=False``).
+    ``find_kwargs``: passed to ``find_dataset`` (e.g. ``download=False``; not
+    ``verify``: the files are always verified).  Bad arguments raise TypeError
+    or ValueError naming them, before any data is read.
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
-    location = find_dataset(dataset, root, verify=False, **find_kwargs)
-    iters = []
-    for split in ("train", "test"):
-        images, labels = read_split(location, split)
-        X = _as_float(images) if resize is None else _resized(images, resize)
-        del images  # keep only one copy of the images around
-        iters.append(DataIter(X, labels, batch_size, shuffle=split == "train", seed=seed, ctx=ctx))
-    return tuple(iters)
+    return _load("load_data", dataset, batch_size, resize, root, seed, ctx, find_kwargs)
 
 
 def load_data_fashion_mnist(batch_size, resize=None, root=None, *, seed=None, ctx=None,
@@ -228,13 +285,13 @@ def load_data_fashion_mnist(batch_size, resize=None, root=None, *, seed=None, ct
     """(train_iter, test_iter) over Fashion-MNIST, as in d2lzh; see ``load_data``.
 
     Batches: X float32 (B, 1, 28, 28) in [0, 1] (or (B, 1, h, w) with
-    ``resize``), y float32 (B,) class indices 0..9; 235 training batches and
-    40 test batches at batch_size 256.
+    ``resize=(w, h)``), y float32 (B,) class indices 0..9; 235 training batches
+    and 40 test batches at batch_size 256.
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
-    return load_data("fashion-mnist", batch_size, resize, root, seed=seed, ctx=ctx,
-                     **find_kwargs)
+    return _load("load_data_fashion_mnist", "fashion-mnist", batch_size, resize, root, seed,
+                 ctx, find_kwargs)
 
 
 def load_data_mnist(batch_size, resize=None, root=None, *, seed=None, ctx=None, **find_kwargs):
@@ -242,4 +299,4 @@ def load_data_mnist(batch_size, resize=None, root=None, *, seed=None, ctx=None, 
 
     Introduced in chapters/01_fashion_mnist.ipynb (exercises).
     """
-    return load_data("mnist", batch_size, resize, root, seed=seed, ctx=ctx, **find_kwargs)
+    return _load("load_data_mnist", "mnist", batch_size, resize, root, seed, ctx, find_kwargs)

@@ -42,7 +42,7 @@ def _not_found(spec, looked, attempts):
 
 def find_dataset(dataset="fashion-mnist", root=None, *, download=True, verify=True,
                  mirrors=None, cache_dir=None, system_dirs=None, progress=True,
-                 timeout=TIMEOUT):
+                 timeout=TIMEOUT, deadline=None):
     """Find (and if needed download) a dataset; return its ``Location``.
 
     ``location.kind`` says where it came from: 'argument' (``root=``),
@@ -59,6 +59,8 @@ def find_dataset(dataset="fashion-mnist", root=None, *, download=True, verify=Tr
     downloaded, DataError lists every place tried and the remedies.
 
     ``cache_dir``/``system_dirs`` override the default folders (tests use them).
+    ``timeout`` (seconds per read) and ``deadline`` (seconds per file) bound a
+    download, see ``download.py``.
 
     Introduced in chapters/00_getting_started.ipynb.
     """
@@ -70,7 +72,7 @@ def find_dataset(dataset="fashion-mnist", root=None, *, download=True, verify=Tr
         folder = os.fspath(cache_dir) if cache_dir else default_cache_dir(spec)
         try:
             download_missing(spec, folder, mirror_list(spec, mirrors), timeout=timeout,
-                             progress=progress)
+                             progress=progress, deadline=deadline)
         except DownloadFailed as err:
             raise DataError(None, _not_found(spec, looked, err.attempts), remedies(spec)) from None
         location, status = folder_status(spec, "download", folder)

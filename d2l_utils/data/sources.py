@@ -17,107 +17,32 @@ the error if nothing is found).
 
 Policy: a folder that holds all four files but where a file FAILS verification is
 an error naming that file (never a silent fall-back to another copy), so a
-damaged copy gets noticed and repaired instead of being shadowed.  Nothing here
-touches the network unless no local folder is complete.
+damaged copy gets noticed and repaired instead of being shadowed.  For the same
+reason a file name that exists but cannot be read (a directory, a symbolic link
+loop or a broken link) is an error naming it, and so is ``D2L_DATA_DIR`` set to
+a folder that does not exist.  Folders are made absolute (``root='data'`` gives
+``Location.folder == '/current/dir/data'``).  Nothing here touches the network
+unless no local folder is complete.
+
+The datasets themselves (files, sizes, hashes, mirrors) are in ``specs.py``.
 
 Introduced in chapters/00_getting_started.ipynb and chapters/01_fashion_mnist.ipynb.
 """
 
+import errno
 import hashlib
+import math
 import os
+import stat
 from dataclasses import dataclass
 
 from .idx import DataError, check_images, check_labels, check_pair, read_idx
+from .idx_header import Expected
+from .specs import DATASETS, FASHION_MNIST, MNIST, ROLES, DatasetSpec, FileSpec, get_spec
 
 __all__ = ["FileSpec", "DatasetSpec", "Location", "DATASETS", "FASHION_MNIST", "MNIST",
            "get_spec", "default_cache_dir", "candidate_folders", "folder_status", "find_local",
-           "read_verified", "read_split", "remedy_for"]
-
-ROLES = ("train_images", "train_labels", "test_images", "test_labels")
-
-
-@dataclass(frozen=True)
-class FileSpec:
-    """One IDX file: raw name, decompressed size, and what we can check it against."""
-
-    name: str                  # e.g. "train-images-idx3-ubyte" (".gz" is added when compressed)
-    size: int                  # bytes after decompression, header included
-    sha256: str | None = None  # of the decompressed content, so recompressed copies validate
-    gz_md5: str | None = None  # of the original .gz as published (checked only on .gz files)
-
-
-@dataclass(frozen=True)
-class DatasetSpec:
-    """A dataset in IDX format: its four files, mirrors, and system copies."""
-
-    name: str                     # folder and CLI name, e.g. "fashion-mnist"
-    title: str                    # for messages, e.g. "Fashion-MNIST"
-    files: tuple                  # four FileSpecs in ROLES order
-    mirrors: tuple                # base URLs; "<mirror>/<name>.gz" is fetched
-    system_dirs: tuple = ()
-    apt_package: str | None = None
-    num_classes: int = 10
-    image_shape: tuple = (28, 28)
-
-    def file(self, role):
-        return self.files[ROLES.index(role)]
-
-
-FASHION_MNIST = DatasetSpec(
-    name="fashion-mnist", title="Fashion-MNIST",
-    # SHA-256 of the decompressed files, checked by the lead against Debian's copy.
-    files=(
-        FileSpec("train-images-idx3-ubyte", 47040016,
-                 "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),
-        FileSpec("train-labels-idx1-ubyte", 60008,
-                 "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9"),
-        FileSpec("t10k-images-idx3-ubyte", 7840016,
-                 "5b4141f0afbad91edebe8549f8fcffe087ea10ca49f1dbef5c9a5cd8815ce37b"),
-        FileSpec("t10k-labels-idx1-ubyte", 10008,
-                 "0402a96d92fd2663957122ceb108a494c5af83dab82d92729df917d7dec38c34"),
-    ),
-    mirrors=(
-        "http://fashion-mnist.s3-website.eu-central-1.amazonaws.com/",
-        "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/dataset/fashion-mnist/",
-    ),
-    system_dirs=("/usr/share/datasets/fashion-mnist",),
-    apt_package="dataset-fashion-mnist",
-)
-
-# MNIST: what is verified, and how.  We could not compute the SHA-256 of MNIST's
-# decompressed files here (no internet, and no Debian package ships MNIST), so we
-# do not claim one.  Checked instead:
-#   * every copy: decompressed size, IDX structure (magic, dtype, shape, counts),
-#     labels in 0..9, gzip's own CRC-32 for .gz files, and that the file is not a
-#     Fashion-MNIST file (whose SHA-256 we know) under the same name;
-#   * .gz files (all downloads, since the mirrors serve the originals): the MD5 of
-#     the compressed file must equal the widely published MD5 of the original.
-# So a raw (uncompressed) MNIST copy is checked by size and structure only.
-MNIST = DatasetSpec(
-    name="mnist", title="MNIST",
-    files=(
-        FileSpec("train-images-idx3-ubyte", 47040016, gz_md5="f68b3c2dcbeaaa9fbdd348bbdeb94873"),
-        FileSpec("train-labels-idx1-ubyte", 60008, gz_md5="d53e105ee54ea40749a09fcbcd1e9432"),
-        FileSpec("t10k-images-idx3-ubyte", 7840016, gz_md5="9fb629c4189551a2d022fa330f9573f3"),
-        FileSpec("t10k-labels-idx1-ubyte", 10008, gz_md5="ec29112dd5afa0611ce80d1b7f02629c"),
-    ),
-    mirrors=(
-        "https://ossci-datasets.s3.amazonaws.com/mnist/",
-        "https://apache-mxnet.s3-accelerate.dualstack.amazonaws.com/gluon/dataset/mnist/",
-    ),
-)
-
-DATASETS = {spec.name: spec for spec in (FASHION_MNIST, MNIST)}
-
-
-def get_spec(dataset):
-    """A DatasetSpec from its name ('fashion-mnist', 'mnist') or the spec itself."""
-    if isinstance(dataset, DatasetSpec):
-        return dataset
-    try:
-        return DATASETS[dataset]
-    except KeyError:
-        raise ValueError(f"unknown dataset {dataset!r}; known: {', '.join(DATASETS)}") from None
+           "expected", "read_verified", "read_split", "remedy_for", "ROLES"]
 
 
 @dataclass(frozen=True)
@@ -145,23 +70,69 @@ def default_cache_dir(dataset):
     return os.path.join(base, "d2l_utils", get_spec(dataset).name)
 
 
+def _folder_arg(name, value):
+    """``value`` (str or os.PathLike) as an absolute folder path; TypeError names ``name``."""
+    folder = os.fspath(value) if isinstance(value, (str, os.PathLike)) else None
+    if not isinstance(folder, str):
+        raise TypeError(f"{name} must be a folder as str or os.PathLike (e.g. pathlib.Path), "
+                        f"not {type(value if folder is None else folder).__name__}: {value!r}")
+    return os.path.abspath(os.path.expanduser(folder))
+
+
 def candidate_folders(spec, root=None, cache_dir=None, system_dirs=None):
-    """The folders to look in, in order, as a list of (kind, folder)."""
+    """The folders to look in, in order, as a list of (kind, absolute folder).
+
+    Raises DataError if ``$D2L_DATA_DIR`` names a folder that does not exist:
+    it was set to be used, so skipping it silently would hide a typo.
+    """
     spec = get_spec(spec)
     found = []
-    for kind, base in (("argument", root), ("D2L_DATA_DIR", os.environ.get("D2L_DATA_DIR"))):
-        if base:
-            base = os.path.expanduser(os.fspath(base))
+    env = os.environ.get("D2L_DATA_DIR") or None
+    for kind, base in (("argument", root), ("D2L_DATA_DIR", env)):
+        if base is not None and base != "":
+            base = _folder_arg("root" if kind == "argument" else kind, base)
+            if kind == "D2L_DATA_DIR" and not os.path.isdir(base):
+                raise DataError(None, f"D2L_DATA_DIR is set to {base}, which is not an "
+                                      "existing folder",
+                                f"Create it and put the {spec.title} files in it, or unset "
+                                "D2L_DATA_DIR.")
             found += [(kind, os.path.join(base, spec.name)), (kind, base)]
-    found.append(("cache", os.fspath(cache_dir) if cache_dir else default_cache_dir(spec)))
+    found.append(("cache", _folder_arg("cache_dir", cache_dir) if cache_dir is not None
+                  else default_cache_dir(spec)))
     found += [("system", d) for d in (spec.system_dirs if system_dirs is None else system_dirs)]
     return found
 
 
+def _unusable(path):
+    """Why ``path``, which exists as a name, cannot be read as a file (None if it can)."""
+    try:
+        st = os.stat(path)
+    except OSError as err:
+        if err.errno == errno.ELOOP:
+            return "is a symbolic link loop"
+        if err.errno == errno.ENOENT:
+            return f"is a broken symbolic link (to {os.readlink(path)})"
+        return f"cannot be opened ({type(err).__name__}: {err.strerror})"
+    if stat.S_ISDIR(st.st_mode):
+        return "is a directory, not a file"
+    if not stat.S_ISREG(st.st_mode):
+        return "is not a regular file"
+    return None
+
+
 def _file_in(folder, fspec):
+    """The file of ``fspec`` in ``folder`` (raw, else .gz), or None if neither name exists.
+
+    A name that exists but is not a readable file (a directory, a symbolic
+    link loop or a broken link) is an error naming it, not a missing file.
+    """
     for candidate in (fspec.name, fspec.name + ".gz"):
         path = os.path.join(folder, candidate)
-        if os.path.isfile(path):
+        if os.path.lexists(path):
+            problem = _unusable(path)
+            if problem:
+                raise DataError(path, f"{problem}, where {fspec.name}[.gz] should be",
+                                f"Remove or replace it (in {folder}).")
             return path
     return None
 
@@ -212,17 +183,28 @@ def _known_elsewhere(spec, sha256):
     return None
 
 
+def expected(spec, fspec):
+    """The ``Expected`` header of one of ``spec``'s files, from its role and size."""
+    role = ROLES[spec.files.index(fspec)].split("_")[1]
+    if role == "labels":
+        dims = (fspec.size - 8,)
+    else:
+        item = math.prod(spec.image_shape)
+        count, rest = divmod(fspec.size - 4 - 4 * (1 + len(spec.image_shape)), item)
+        assert rest == 0, f"{fspec.name}: size {fspec.size} is not a whole number of images"
+        dims = (count, *spec.image_shape)
+    return Expected(f"{spec.title}'s {fspec.name}", role, dims)
+
+
 def read_verified(path, fspec, spec, compressed=None):
     """Read one file and verify it against ``fspec``; return the numpy array.
 
-    Raises DataError (without a location-specific remedy) on any mismatch.
+    The header is checked against the file's role and size before the data is
+    read (see ``idx_header``).  Raises DataError (without a location-specific
+    remedy) on any mismatch.
     """
     digest = hashlib.sha256()
-    array = read_idx(path, digest, compressed)
-    size = 4 + 4 * array.ndim + array.nbytes
-    if size != fspec.size:
-        raise DataError(path, f"decompressed size is {size} bytes, {spec.title}'s {fspec.name} "
-                              f"has {fspec.size}")
+    array = read_idx(path, digest, compressed, expect=expected(spec, fspec))
     sha = digest.hexdigest()
     if fspec.sha256 is not None:
         if sha != fspec.sha256:
