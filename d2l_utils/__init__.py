@@ -48,3 +48,6 @@ from .checkpoints import (
     load_checkpoint,
 )
 from .monitoring import ProgressBar, TensorBoardLogger
+
+# --- regularization: chapters/09_regularization.ipynb ---
+from .regularization import EarlyStopping, dropout, l1_penalty, l2_penalty
