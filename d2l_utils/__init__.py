@@ -51,3 +51,4 @@ from .monitoring import ProgressBar, TensorBoardLogger
 
 # --- regularization: chapters/09_regularization.ipynb ---
 from .regularization import EarlyStopping, dropout, l1_penalty, l2_penalty
+from .augmentation import Augmented, random_flip_lr, random_shift
