@@ -31,15 +31,27 @@ def random_shift(X, max_shift=2):
     B, C, H, W = X.shape
     s = int(max_shift)
     padded = nd.pad(X, mode="constant", pad_width=(0, 0, 0, 0, s, s, s, s))
-    Hp, Wp = H + 2 * s, W + 2 * s
-    dy = nd.random.randint(0, 2 * s + 1, shape=(B,), ctx=X.context).astype("float32")
-    dx = nd.random.randint(0, 2 * s + 1, shape=(B,), ctx=X.context).astype("float32")
-    rows = nd.arange(H, ctx=X.context).reshape((1, 1, H, 1))
-    cols = nd.arange(W, ctx=X.context).reshape((1, 1, 1, W))
-    image = nd.arange(B * C, ctx=X.context).reshape((B, C, 1, 1)) * (Hp * Wp)
-    offset = (dy * Wp + dx).reshape((B, 1, 1, 1))
-    index = nd.broadcast_add(nd.broadcast_add(image, offset), rows * Wp + cols)
+    Wp = W + 2 * s
+    dy = nd.random.randint(0, 2 * s + 1, shape=(B, 1, 1, 1), ctx=X.context)
+    dx = nd.random.randint(0, 2 * s + 1, shape=(B, 1, 1, 1), ctx=X.context)
+    index = nd.broadcast_add(_grid(X.shape, s, X.context), dy * Wp + dx)
     return nd.take(padded.reshape((-1,)), index.reshape((-1,))).reshape((B, C, H, W))
+
+
+_GRIDS = {}
+
+
+def _grid(shape, s, ctx):
+    """int32 (B, C, H, W): where pixel (b, c, i, j) sits in the flattened padded batch."""
+    key = (shape, s, ctx)
+    if key not in _GRIDS:
+        B, C, H, W = shape
+        Hp, Wp = H + 2 * s, W + 2 * s
+        image = nd.arange(B * C, ctx=ctx, dtype="int32").reshape((B, C, 1, 1)) * (Hp * Wp)
+        rows = nd.arange(H, ctx=ctx, dtype="int32").reshape((1, 1, H, 1)) * Wp
+        cols = nd.arange(W, ctx=ctx, dtype="int32").reshape((1, 1, 1, W))
+        _GRIDS[key] = nd.broadcast_add(nd.broadcast_add(image, rows), cols)
+    return _GRIDS[key]
 
 
 def random_flip_lr(X):
