@@ -52,3 +52,15 @@ from .monitoring import ProgressBar, TensorBoardLogger
 # --- regularization: chapters/09_regularization.ipynb ---
 from .regularization import EarlyStopping, dropout, l1_penalty, l2_penalty
 from .augmentation import Augmented, random_flip_lr, random_shift
+
+# --- backpropagation by hand in NumPy: chapters/08_backprop_numpy.ipynb ---
+from . import numpy_net
+from .gradcheck import (
+    check_gradient,
+    compare,
+    numerical_gradient,
+    relative_error,
+    report_gradient_check,
+)
+from .numpy_bridge import NumpyMLP, numpy_softmax_cross_entropy
+from .checks import check_affine_l2_backward, check_q3, check_sigmoid_backward
