@@ -9,7 +9,9 @@
 3. the MLP 784-256-10, Gluon, lr 0.5, 10 epochs;
 4. the compute bound: measured GFLOP/s of the batch's matrix product and the
    fastest an epoch could be if only the products cost time;
-5. MXNet settings (engine, OpenMP threads, worker threads), each in a subprocess.
+5. MXNet settings (engine, OpenMP threads, worker threads), each in a subprocess;
+6. chapter 08's MLP 784-128-10: our NumPy backward against MXNet scratch and Gluon
+   (bench/numpy_mlp.py, also runnable alone).
 
 Contenders alternate (each round in a rotated order) and medians are reported.
 Writes bench/results/bench-<UTC time>.json and prints the table and the targets.
@@ -26,6 +28,7 @@ from pathlib import Path
 import compute_bound
 import data_pipeline
 import mxnet_settings
+import numpy_mlp
 import report
 import training
 
@@ -51,6 +54,8 @@ def parse_args(argv=None):
                         help="DataLoader workers for (a) (d2lzh uses 4)")
     parser.add_argument("--no-settings", action="store_true",
                         help="skip the MXNet settings subprocesses")
+    parser.add_argument("--no-numpy", action="store_true",
+                        help="skip chapter 08's NumPy vs MXNet MLP comparison")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when a target fails")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
@@ -134,6 +139,12 @@ def main(argv=None):
         settings = mxnet_settings.measure(rounds=1 if args.quick else 3,
                                           epochs=2 if args.quick else 3)
 
+    numpy_summary = None
+    if not args.no_numpy:
+        print("[+] chapter 08: NumPy vs MXNet, MLP 784-128-10", flush=True)
+        numpy_summary = numpy_mlp.measure(rounds=1 if args.quick else 3,
+                                          epochs=2 if args.quick else 3)
+
     targets = report.check_targets(data, train)
     facts_end = report.machine_facts()
     print()
@@ -155,6 +166,9 @@ def main(argv=None):
               "(x) = default/this, > 1 is faster;\n'+'/'-' = every round faster/slower than "
               "every default round, no mark = within the noise")
         print("\n".join(report.format_settings(settings, mxnet_settings.PROBE_CONTENDERS)))
+    if numpy_summary:
+        print()
+        print(numpy_mlp.format_line(numpy_summary))
     print()
     print("Targets (2 cores)")
     print("\n".join(report.format_targets(targets)))
@@ -163,7 +177,8 @@ def main(argv=None):
         "args": {k: str(v) if isinstance(v, Path) else v for k, v in vars(args).items()},
         "machine": facts, "load_average_end": facts_end["load_average"],
         "data_pipeline": data, "training": {"summary": train, "runs": runs},
-        "compute_bound": bound, "mxnet_settings": settings, "targets": targets,
+        "compute_bound": bound, "mxnet_settings": settings, "numpy_mlp": numpy_summary,
+        "targets": targets,
         "wall_seconds": wall}, args.out)
     load = facts_end["load_average"][0]
     print(f"\nload average {facts['load_average'][0]:.2f} at start, {load:.2f} at end "

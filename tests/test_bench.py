@@ -188,3 +188,33 @@ def test_write_json_that_fails_midway_leaves_nothing(tmp_path):
     with pytest.raises(TypeError):
         report.write_json({"bad": object()}, tmp_path)
     assert list(tmp_path.iterdir()) == []
+
+
+# ----------------------------------------------------------------------------- chapter 08
+@pytest.fixture
+def numpy_mlp(monkeypatch):
+    """bench/numpy_mlp.py, which imports its sibling scripts (report, training)."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    return load("numpy_mlp")
+
+
+def test_numpy_mlp_rotations_put_every_contender_first_equally_often(numpy_mlp):
+    assert numpy_mlp.rotations(4) == [["numpy", "scratch", "gluon"],
+                                      ["scratch", "gluon", "numpy"],
+                                      ["gluon", "numpy", "scratch"],
+                                      ["numpy", "scratch", "gluon"]]
+    with pytest.raises(ValueError, match="rounds must be >= 1"):
+        numpy_mlp.rotations(0)
+
+
+def test_numpy_mlp_line_shows_each_time_and_the_ratio_to_numpy(numpy_mlp):
+    line = numpy_mlp.format_line({"numpy": summary(0.9), "scratch": summary(0.45),
+                                  "gluon": summary(0.3)})
+    assert line == ("MLP 784-128-10, s/epoch end to end (median): NumPy (chapter 08) 0.900 s, "
+                    "MXNet scratch 0.450 s (NumPy/this 2.0x), "
+                    "Gluon hybridized 0.300 s (NumPy/this 3.0x)")
+
+
+def test_numpy_mlp_rejects_an_unknown_contender(numpy_mlp):
+    with pytest.raises(ValueError, match="unknown contender 'torch'"):
+        numpy_mlp.run("torch", None, 1)
