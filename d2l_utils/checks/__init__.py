@@ -7,7 +7,7 @@ Each ``check_*`` prints one verdict line, ``"<check>: correct"`` or
 """
 
 from .ch02 import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
-from .ch08 import check_affine_l2_backward, check_q3, check_sigmoid_backward
+from .ch08 import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
 
 __all__ = ["check_cross_entropy", "check_huber", "check_softmax", "check_stable_softmax"]
-__all__ += ["check_affine_l2_backward", "check_q3", "check_sigmoid_backward"]
+__all__ += ["check_affine_l2_backward", "check_backprop_bug", "check_sigmoid_backward"]

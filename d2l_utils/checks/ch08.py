@@ -150,7 +150,7 @@ def check_affine_l2_backward(fn):
     return _verdict(name, None)
 
 
-_Q3_ANSWERS = {
+_BUG_ANSWERS = {
     "a": "a missing transpose gives a matrix of the wrong entries (often the wrong shape), "
          "not a constant factor, and it would not depend on the batch size",
     "b": None,
@@ -161,17 +161,17 @@ _Q3_ANSWERS = {
 }
 
 
-def check_q3(answer):
+def check_backprop_bug(answer):
     """Multiple choice: which bug makes every relative error (n - 1) / n for batch n?
 
     Answers ``'a'`` .. ``'d'`` (see the exercise).  Prints a verdict, returns a
     bool.  Introduced in chapters/08_backprop_numpy.ipynb.
     """
-    name = "check_q3"
+    name = "check_backprop_bug"
     if answer is None:
         print(f"{name}: not yet: set answer to one of 'a', 'b', 'c', 'd'")
         return False
     key = str(answer).strip().lower().strip("()")
-    if key not in _Q3_ANSWERS:
+    if key not in _BUG_ANSWERS:
         return _verdict(name, f"{answer!r} is not one of 'a', 'b', 'c', 'd'")
-    return _verdict(name, _Q3_ANSWERS[key] and f"not ({key}): {_Q3_ANSWERS[key]}")
+    return _verdict(name, _BUG_ANSWERS[key] and f"not ({key}): {_BUG_ANSWERS[key]}")

@@ -129,14 +129,14 @@ def test_check_affine_l2_backward_names_the_wrong_gradient(capsys, fn, message):
 # ---- question 3 and every check -----------------------------------------------------------------
 
 
-def test_check_q3(capsys):
-    assert run(capsys, checks.check_q3, "b") == (True, "check_q3: correct")
-    assert run(capsys, checks.check_q3, "(B)") == (True, "check_q3: correct")
-    ok, line = run(capsys, checks.check_q3, "d")
-    assert not ok and line.startswith("check_q3: wrong: not (d): a too large eps")
-    ok, line = run(capsys, checks.check_q3, None)
-    assert not ok and line.startswith("check_q3: not yet:")
-    ok, line = run(capsys, checks.check_q3, "e")
+def test_check_backprop_bug_accepts_only_the_forgotten_1_over_n(capsys):
+    assert run(capsys, checks.check_backprop_bug, "b") == (True, "check_backprop_bug: correct")
+    assert run(capsys, checks.check_backprop_bug, "(B)") == (True, "check_backprop_bug: correct")
+    ok, line = run(capsys, checks.check_backprop_bug, "d")
+    assert not ok and line.startswith("check_backprop_bug: wrong: not (d): a too large eps")
+    ok, line = run(capsys, checks.check_backprop_bug, None)
+    assert not ok and line.startswith("check_backprop_bug: not yet:")
+    ok, line = run(capsys, checks.check_backprop_bug, "e")
     assert not ok and "'e' is not one of 'a', 'b', 'c', 'd'" in line
 
 
@@ -152,5 +152,5 @@ def test_checks_leave_the_global_seed_alone():
 def test_checks_are_exported_at_package_level():
     import d2l_utils as d2l
 
-    for name in ["check_sigmoid_backward", "check_affine_l2_backward", "check_q3"]:
+    for name in ["check_sigmoid_backward", "check_affine_l2_backward", "check_backprop_bug"]:
         assert getattr(d2l, name) is getattr(checks, name)
