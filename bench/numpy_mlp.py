@@ -11,8 +11,8 @@ the same seed), one loop (``d2l.train_ch3``), one loader, batch 256, SGD lr 0.5:
 
 An epoch is a training pass plus the test evaluation (end to end).  Rounds
 rotate the order; medians over every epoch of every round are reported.  Run
-alone with ``python bench/numpy_mlp.py`` (about a minute on 2 idle cores), or
-as part of ``make bench``.
+alone with ``python bench/numpy_mlp.py`` (3 rounds x 3 contenders x 3 epochs:
+27 epochs, about a minute of CPU time), or as part of ``make bench``.
 """
 
 import argparse
