@@ -11,6 +11,7 @@ notebook's global seed.
 import numpy as np
 from mxnet import gluon, nd
 
+from ._choice import _choice, _report
 from ._common import _call, _fmt, _gradient, _verdict, _worst
 
 _RNG_SEED = 2024
@@ -108,7 +109,7 @@ def _check_softmax(name, fn, large):
     for X in _softmax_cases(rng, large):
         problem = _softmax_problem(fn, X)
         if problem:
-            return _verdict(name, problem)
+            return _report(name, problem, "fill in the body of your softmax")
     rng = np.random.RandomState(_RNG_SEED + 1)  # the same gradient case for both checks
     X, weights = nd.array(rng.randn(3, 4) * 2), nd.array(rng.randn(3, 4))
     return _verdict(name, _softmax_gradient_problem(fn, X, weights))
@@ -193,7 +194,7 @@ def check_cross_entropy(fn):
     for y_hat, y in cases:
         problem = _cross_entropy_problem(fn, y_hat, y)
         if problem:
-            return _verdict("check_cross_entropy", problem)
+            return _report("check_cross_entropy", problem, "fill in the body of your function")
     return _verdict("check_cross_entropy", None)
 
 
@@ -288,5 +289,33 @@ def check_huber(fn, delta=1.0):
         for y_hat, y in cases:
             problem = _huber_problem(fn, y_hat, y, d)
             if problem:
-                return _verdict("check_huber", f"with delta={d:g}: {problem}")
+                stub = problem.startswith("raised NotImplementedError")
+                return _report("check_huber", problem if stub else f"with delta={d:g}: {problem}",
+                               "fill in the body of huber(y_hat, y, delta)")
     return _verdict("check_huber", None)
+
+
+def check_huge_label_set(answer):
+    """Multiple choice (exercise 4): softmax regression with q = 100,000 classes.
+
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    return _choice("check_huge_label_set", answer, "b", {
+        "a": "the softmax has no limit on q; the cost is what grows: W is d x q and the "
+             "denominator sums q exponentials for every example",
+        "c": "one-hot vectors are the math's notation; the code keeps integer labels, and "
+             "nd.pick reads one entry per row whatever q is",
+    })
+
+
+def check_squared_loss_for_classification(answer):
+    """Multiple choice (exercise 5): when is the squared loss on probabilities a bad choice?
+
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    return _choice("check_squared_loss_for_classification", answer, "a", {
+        "b": "when the model is right and confident, every loss is small; the trouble is "
+             "the confidently wrong case, where the softmax saturates",
+        "c": "the squared loss is defined for any q; the issue is its vanishing gradient "
+             "when the softmax saturates on a wrong class",
+    })

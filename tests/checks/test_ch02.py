@@ -345,3 +345,38 @@ def test_checks_are_exported_at_package_level():
 
     for name in ["check_softmax", "check_stable_softmax", "check_cross_entropy", "check_huber"]:
         assert getattr(d2l, name) is getattr(checks, name)
+
+
+# ---- stubs and the conceptual questions ------------------------------------------------------
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+@pytest.mark.parametrize("check, args, line", [
+    (checks.check_softmax, (stub,), "check_softmax: not yet: fill in the body of your softmax"),
+    (checks.check_stable_softmax, (stub,), "check_stable_softmax: not yet: fill in the body"),
+    (checks.check_cross_entropy, (stub,), "check_cross_entropy: not yet: fill in the body"),
+    (checks.check_huber, (stub, 2.0), "check_huber: not yet: fill in the body of huber"),
+    (checks.check_huge_label_set, (None,), "check_huge_label_set: not yet: set answer to one of"),
+    (checks.check_squared_loss_for_classification, (None,), "not yet: set answer to one of"),
+])
+def test_a_stub_gets_not_yet_never_a_traceback(capsys, check, args, line):
+    ok, printed = run(capsys, check, *args)
+    assert not ok and printed.startswith(line)
+
+
+@pytest.mark.parametrize("check, right, wrong", [
+    (checks.check_huge_label_set, "b", {"a": "the softmax has no limit on q",
+                                        "c": "one-hot vectors are the math's notation"}),
+    (checks.check_squared_loss_for_classification, "a",
+     {"b": "the trouble is the confidently wrong case", "c": "vanishing gradient"}),
+])
+def test_conceptual_questions_accept_the_answer_and_explain_the_others(capsys, check, right, wrong):
+    assert run(capsys, check, right) == (True, f"{check.__name__}: correct")
+    for letter, hint in wrong.items():
+        ok, line = run(capsys, check, letter)
+        assert not ok and line.startswith(f"{check.__name__}: wrong: ({letter}) ") and hint in line
+    ok, line = run(capsys, check, "e")
+    assert not ok and "'e' is not one of the choices 'a', 'b', 'c'" in line
