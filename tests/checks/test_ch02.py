@@ -360,7 +360,8 @@ def stub(*args):
     (checks.check_cross_entropy, (stub,), "check_cross_entropy: not yet: fill in the body"),
     (checks.check_huber, (stub, 2.0), "check_huber: not yet: fill in the body of huber"),
     (checks.check_huge_label_set, (None,), "check_huge_label_set: not yet: set answer to one of"),
-    (checks.check_squared_loss_for_classification, (None,), "not yet: set answer to one of"),
+    (checks.check_squared_loss_for_classification, (None,),
+     "check_squared_loss_for_classification: not yet: set answer to one of"),
 ])
 def test_a_stub_gets_not_yet_never_a_traceback(capsys, check, args, line):
     ok, printed = run(capsys, check, *args)
