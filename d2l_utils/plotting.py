@@ -13,6 +13,8 @@ from mxnet import nd
 
 # Fixed salt for the ids matplotlib writes into SVG, so a re-run is byte-identical.
 SVG_HASHSALT = "d2l-utils"
+# Widest row of images show_fashion_mnist draws, in inches: a figure that fits a 1280x720 slide.
+MAX_ROW_WIDTH = 7.0
 
 
 def in_jupyter_kernel():
@@ -248,11 +250,15 @@ def show_fashion_mnist(images, labels):
     """Show images in one row, each titled with its text label (first edition).
 
     images: (n, 1, 28, 28) or (n, 28, 28), NDArray or NumPy; labels: n strings,
-    e.g. from ``get_fashion_mnist_labels``.  Returns None, like the book, so it
-    can end a notebook cell.  Introduced in chapters/01_fashion_mnist.ipynb.
+    e.g. from ``get_fashion_mnist_labels``.  The row is at most 7 inches wide
+    (1.5 inches per image for up to 4 images), with small titles, so ten
+    images fit a slide.  Returns None, like the book, so it can end a
+    notebook cell.  Introduced in chapters/01_fashion_mnist.ipynb.
     """
     if len(images) == 0 or len(labels) != len(images):
         raise ValueError(f"show_fashion_mnist: need one label per image and at least one "
                          f"image, got {len(images)} images and {len(labels)} labels")
     use_svg_display()
-    show_images(images, 1, len(images), titles=list(labels))
+    with plt.rc_context({"axes.titlesize": "small"}):
+        show_images(images, 1, len(images), titles=list(labels),
+                    scale=min(1.5, MAX_ROW_WIDTH / len(images)))

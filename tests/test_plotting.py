@@ -199,6 +199,14 @@ def test_show_fashion_mnist_shows_one_row_titled_with_the_labels(shape, as_nd):
                                   images[2].reshape(28, 28))
 
 
+@pytest.mark.parametrize("n, width", [(2, 3.0), (4, 6.0), (10, 7.0), (20, 7.0)])
+def test_show_fashion_mnist_rows_fit_a_slide(n, width):
+    d2l.show_fashion_mnist(np.zeros((n, 28, 28), dtype=np.uint8), ["bag"] * n)
+    assert plt.gcf().get_size_inches()[0] == pytest.approx(width)
+    image = plt.gcf().get_axes()[0].get_images()[0]
+    assert image.get_cmap().name == "gray" and image.get_clim() == (0, 255)
+
+
 def test_show_fashion_mnist_needs_one_label_per_image():
     with pytest.raises(ValueError, match="show_fashion_mnist: need one label per image"):
         d2l.show_fashion_mnist(np.zeros((3, 28, 28)), ["a", "b"])
