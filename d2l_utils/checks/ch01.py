@@ -80,8 +80,8 @@ def check_to_tensor(fn):
         return _verdict(name, f"values up to {got.max():g}; ToTensor scales bytes to [0, 1]: "
                               "divide by 255")
     if not np.allclose(got, expected.asnumpy(), atol=1e-6):
-        return _verdict(name, "values differ from ToTensor's: divide the bytes by 255 and keep "
-                              "the pixel order (transpose, not reshape)")
+        return _verdict(name, "values differ from ToTensor's: divide the bytes by 255, and move "
+                              "the channel axis with transpose((2, 0, 1))")
     return _verdict(name, None)
 
 
