@@ -150,6 +150,32 @@ def test_show_images_fills_a_grid_with_titles_and_returns_the_axes():
     assert axes[3].get_images() == [] and not axes[3].axison
 
 
+@pytest.mark.parametrize("img, vmax", [
+    (np.full((28, 28), 10, dtype=np.uint8), 255),  # bytes: 0 black, 255 white
+    (nd.full((1, 28, 28), 0.1), 1),  # ToTensor's float32 in [0, 1], channel first
+    (np.full((28, 28, 1), 0.1, dtype=np.float32), 1),  # Gluon's HWC layout
+])
+def test_show_images_draws_grey_images_in_grey_on_a_fixed_scale(img, vmax):
+    ax = d2l.show_images([img], 1, 1)[0]
+    image = ax.get_images()[0]
+    assert image.get_cmap().name == "gray"
+    assert image.get_clim() == (0, vmax)  # a dark image stays dark, not stretched to white
+    assert image.get_array().shape == (28, 28)
+
+
+def test_show_images_scales_other_float_images_to_their_range_in_grey():
+    img = np.linspace(-2.0, 3.0, 28 * 28).reshape(28, 28)  # e.g. a difference of mean images
+    image = d2l.show_images([img], 1, 1)[0].get_images()[0]
+    assert image.get_cmap().name == "gray"
+    assert image.get_clim() == (-2.0, 3.0)
+
+
+def test_show_images_leaves_colour_images_alone():
+    img = np.zeros((8, 8, 3), dtype=np.uint8)
+    image = d2l.show_images([img], 1, 1)[0].get_images()[0]
+    assert image.get_array().shape == (8, 8, 3)
+
+
 def test_show_images_rejects_bad_grids_and_titles():
     imgs = np.zeros((5, 28, 28))
     with pytest.raises(ValueError, match=r"5 images do not fit a 2x2 grid"):
@@ -171,6 +197,14 @@ def test_show_fashion_mnist_shows_one_row_titled_with_the_labels(shape, as_nd):
     assert {ax.get_subplotspec().get_geometry()[:2] for ax in axes} == {(1, 4)}  # one row
     np.testing.assert_array_equal(axes[2].get_images()[0].get_array(),
                                   images[2].reshape(28, 28))
+
+
+@pytest.mark.parametrize("n, width", [(2, 3.0), (4, 6.0), (10, 7.0), (20, 7.0)])
+def test_show_fashion_mnist_rows_fit_a_slide(n, width):
+    d2l.show_fashion_mnist(np.zeros((n, 28, 28), dtype=np.uint8), ["bag"] * n)
+    assert plt.gcf().get_size_inches()[0] == pytest.approx(width)
+    image = plt.gcf().get_axes()[0].get_images()[0]
+    assert image.get_cmap().name == "gray" and image.get_clim() == (0, 255)
 
 
 def test_show_fashion_mnist_needs_one_label_per_image():

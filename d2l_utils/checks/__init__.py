@@ -1,4 +1,4 @@
-"""Exercise self-checks, one module per chapter (``checks.ch02`` for chapter 02, ...).
+"""Exercise self-checks, one module per chapter (``checks.ch00`` for chapter 00, ...).
 
 Each ``check_*`` prints one verdict line, ``"<check>: correct"`` or
 ``"<check>: wrong: <what is wrong>"``, and returns True or False; see
@@ -6,8 +6,36 @@ Each ``check_*`` prints one verdict line, ``"<check>: correct"`` or
 ``d2l.checks.check_softmax`` and ``d2l.check_softmax`` both work.
 """
 
-from .ch02 import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
+from . import ch00, ch01
+from .ch00 import (
+    check_async_timing,
+    check_cube_gradient,
+    check_lookup_order,
+    check_matmul_growth,
+)
+from .ch01 import (
+    check_class_means,
+    check_memory,
+    check_more_epochs,
+    check_num_updates,
+    check_to_tensor,
+)
+from .ch02 import (
+    check_cross_entropy,
+    check_huber,
+    check_huge_label_set,
+    check_softmax,
+    check_squared_loss_for_classification,
+    check_stable_softmax,
+)
 from .ch08 import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
 
-__all__ = ["check_cross_entropy", "check_huber", "check_softmax", "check_stable_softmax"]
-__all__ += ["check_affine_l2_backward", "check_backprop_bug", "check_sigmoid_backward"]
+__all__ = [
+    "ch00", "ch01",
+    "check_async_timing", "check_cube_gradient", "check_lookup_order", "check_matmul_growth",
+    "check_class_means", "check_memory", "check_more_epochs", "check_num_updates",
+    "check_to_tensor",
+    "check_cross_entropy", "check_huge_label_set", "check_huber", "check_softmax",
+    "check_squared_loss_for_classification", "check_stable_softmax",
+    "check_affine_l2_backward", "check_backprop_bug", "check_sigmoid_backward",
+]

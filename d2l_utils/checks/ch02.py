@@ -11,13 +11,25 @@ notebook's global seed.
 import numpy as np
 from mxnet import gluon, nd
 
+from ._choice import _choice, _report
 from ._common import _call, _fmt, _gradient, _verdict, _worst
 
 _RNG_SEED = 2024
-_PROB_TOL = 1e-5  # float32 probabilities in [0, 1]
+_PROB_TOL = 1e-5  # float32 probabilities in [0, 1] from moderate logits
+# exp(x - logsumexp(x)) rounds x - logsumexp(x) to float32: an error of a few ulp of |x|,
+# about 6e-5 near 1000, which is then the relative error of the probability.
+_ULP_FACTOR = 8 * float(np.finfo(np.float32).eps)
 _REL_TOL = 1e-4  # losses and gradients, relative to their size
 _STABLE_HINT = ("exp overflows (or underflows) in float32; subtract each row's own maximum "
                 "(X.max(axis=1, keepdims=True)) before calling exp")
+_KEEPDIMS_HINT = ("a row reduction without keepdims=True has shape (n,), which does not "
+                  "broadcast against the (n, q) logits; write X.sum(axis=1, keepdims=True) "
+                  "(and X.max(axis=1, keepdims=True)) so it has shape (n, 1)")
+
+
+def _prob_tol(x):
+    """Tolerance for probabilities computed in float32 from logits x (one per row)."""
+    return _PROB_TOL + _ULP_FACTOR * np.abs(x).max(axis=1, keepdims=True)
 
 
 def _softmax_cases(rng, large):
@@ -36,6 +48,8 @@ def _softmax_problem(fn, X):
     x = X.asnumpy().copy()
     got, problem = _call(fn, X)
     if problem:
+        if "could not be broadcast" in problem:
+            return f"{problem} ... {_KEEPDIMS_HINT}"
         return problem
     at = f"for input {_fmt(x)}"
     if not np.array_equal(X.asnumpy(), x):
@@ -51,20 +65,42 @@ def _softmax_problem(fn, X):
         return f"returns nan or inf {at}"
     if (got < 0).any():
         return f"returns negative probabilities {at}: {_fmt(got)}"
+    tol = _prob_tol(x)
     rows = got.sum(axis=1)
-    if np.abs(rows - 1).max() > _PROB_TOL:
+    if (np.abs(rows - 1) > tol[:, 0]).any():
         if x.shape[0] > 1 and np.abs(got.sum(axis=0) - 1).max() <= _PROB_TOL:
             return ("rows don't sum to 1 but columns do: you normalised over axis 0 "
                     "(the examples); sum over the classes, axis=1 with keepdims=True")
         if abs(got.sum() - 1) <= _PROB_TOL and x.shape[0] > 1:
             return ("rows don't sum to 1, the whole matrix does: divide each row by its own sum "
                     "(sum(axis=1, keepdims=True)), not by the total")
-        i = int(np.argmax(np.abs(rows - 1)))
+        i = int(np.argmax(np.abs(rows - 1) - tol[:, 0]))
         return f"doesn't sum to 1 per row: row {i} sums to {rows[i]:.6g} {at}"
-    (i, j), err = _worst(got, expected)
-    if err > _PROB_TOL:
+    if (np.abs(got - expected) > tol).any():
+        (i, j), err = _worst(np.where(np.abs(got - expected) > tol, got, 0),
+                             np.where(np.abs(got - expected) > tol, expected, 0))
         return (f"max abs error {err:.3g} at row {i} of input {_fmt(x)}: "
                 f"got {_fmt(got[i])}, expected {_fmt(expected[i])}")
+    return None
+
+
+def _softmax_gradient_problem(fn, X, weights):
+    """Compare autograd's gradient of sum(weights * fn(X)) with the softmax's Jacobian.
+
+    The plain sum of a softmax is constant (every row sums to 1), so its gradient
+    is zero whatever fn does; random weights make every entry of the Jacobian count.
+    """
+    grad, problem = _gradient(lambda x: fn(x) * weights, X)
+    if problem:
+        return problem
+    s, w = nd.softmax(X, axis=1).asnumpy(), weights.asnumpy()
+    expected = s * (w - (s * w).sum(axis=1, keepdims=True))
+    if not np.allclose(grad, expected, rtol=_REL_TOL, atol=_PROB_TOL):
+        (i, j), _ = _worst(grad, expected)
+        return (f"values are right but the autograd gradient is not: d/dX[{i}, {j}] of "
+                f"sum(w * softmax(X)) is {grad[i, j]:.6g}, expected {expected[i, j]:.6g}; "
+                "is a step detached from X (.detach(), or a trip through NumPy)? "
+                "Keep every step in nd operations")
     return None
 
 
@@ -73,8 +109,10 @@ def _check_softmax(name, fn, large):
     for X in _softmax_cases(rng, large):
         problem = _softmax_problem(fn, X)
         if problem:
-            return _verdict(name, problem)
-    return _verdict(name, None)
+            return _report(name, problem, "fill in the body of your softmax")
+    rng = np.random.RandomState(_RNG_SEED + 1)  # the same gradient case for both checks
+    X, weights = nd.array(rng.randn(3, 4) * 2), nd.array(rng.randn(3, 4))
+    return _verdict(name, _softmax_gradient_problem(fn, X, weights))
 
 
 def check_softmax(fn):
@@ -82,7 +120,10 @@ def check_softmax(fn):
 
     X has shape (n, q) (n examples, q classes, float32); the result must have
     shape (n, q), be non-negative and sum to 1 in each row, and match
-    ``nd.softmax(X, axis=1)``.  Logits stay below 30 here, so the unstable
+    ``nd.softmax(X, axis=1)`` within float32 rounding (a tolerance that grows
+    with the size of the logits, so ``exp(X - logsumexp(X))`` passes); and
+    autograd must differentiate it like the softmax (a result detached from X,
+    e.g. through NumPy, fails).  Logits stay below 30 here, so the unstable
     ``exp(X) / exp(X).sum(axis=1, keepdims=True)`` passes; see
     ``check_stable_softmax`` for large logits.  Prints a verdict, returns a bool.
     Introduced in chapters/02_softmax_regression.ipynb.
@@ -153,7 +194,7 @@ def check_cross_entropy(fn):
     for y_hat, y in cases:
         problem = _cross_entropy_problem(fn, y_hat, y)
         if problem:
-            return _verdict("check_cross_entropy", problem)
+            return _report("check_cross_entropy", problem, "fill in the body of your function")
     return _verdict("check_cross_entropy", None)
 
 
@@ -180,10 +221,17 @@ def _huber_problem(fn, y_hat, y, delta):
     r = (y_hat - y).asnumpy()
     if not np.isfinite(got).all():
         return f"returns nan or inf for y_hat - y = {_fmt(r)}"
-    if delta != 1 and np.allclose(got, expected / delta, rtol=_REL_TOL, atol=_PROB_TOL):
+
+    def close(a, b):
+        return np.allclose(a, b, rtol=_REL_TOL, atol=_PROB_TOL)
+
+    if delta != 1 and close(got, expected / delta):
         return ("this is Gluon's HuberLoss(rho=delta) convention, divided by delta; this check "
                 "uses the classical one: 0.5 r**2 for |r| <= delta, "
                 "delta (|r| - delta/2) otherwise")
+    if delta != 1 and close(got, _huber_reference(y_hat, y, 1.0).asnumpy()):
+        return ("it ignores delta: it returns the loss for delta = 1; use the delta argument "
+                "in the test |r| <= delta and in the linear branch delta (|r| - delta/2)")
     tol = _REL_TOL * np.maximum(1.0, np.abs(expected))
     bad = np.abs(got - expected) > tol
     if bad.any():
@@ -200,11 +248,21 @@ def _huber_problem(fn, y_hat, y, delta):
     if problem:
         return problem
     expected_grad = np.clip(r, -delta, delta)
-    if not np.allclose(grad, expected_grad, rtol=_REL_TOL, atol=_PROB_TOL):
+    if not close(grad, expected_grad):
         i, err = _worst(grad, expected_grad)
         return (f"values are right but the autograd gradient is not: at y_hat - y = {r[i]:g} "
                 f"it is {grad[i]:.6g}, expected clip(r, -delta, delta) = {expected_grad[i]:.6g}")
     return None
+
+
+def _check_delta(delta):
+    if isinstance(delta, bool) or not isinstance(delta, int | float | np.integer | np.floating):
+        raise TypeError(f"check_huber: delta must be a number (int or float), got "
+                        f"{type(delta).__name__} {delta!r}; e.g. check_huber(huber, delta=2.0)")
+    if not (np.isfinite(delta) and delta > 0):
+        raise ValueError(f"check_huber: delta must be positive and finite, got {delta!r}; "
+                         "e.g. check_huber(huber, delta=2.0)")
+    return float(delta)
 
 
 def check_huber(fn, delta=1.0):
@@ -212,21 +270,52 @@ def check_huber(fn, delta=1.0):
 
     y_hat, y: NDArrays of one shape; the result has that shape, with
     ``0.5 * r**2`` where ``|r| <= delta`` and ``delta * (|r| - delta / 2)``
-    elsewhere (r = y_hat - y).  With delta = 1 this is the course notes' loss
-    and equals Gluon's ``HuberLoss(rho=1)`` element by element; for other delta
-    Gluon's loss is this one divided by delta.  The autograd gradient w.r.t.
-    y_hat must be ``clip(r, -delta, delta)``.  Prints a verdict, returns a bool.
+    elsewhere (r = y_hat - y).  With delta = 1 this equals Gluon's
+    ``HuberLoss(rho=1)`` element by element; for other delta Gluon's loss is
+    this one divided by delta.  The autograd gradient w.r.t. y_hat must be
+    ``clip(r, -delta, delta)``.  The check uses the given delta first, then
+    0.5, 1 and 2, so a function that ignores delta fails whatever delta is
+    passed.  delta must be a positive finite number (TypeError or ValueError
+    otherwise).  Prints a verdict (naming the delta that failed), returns a bool.
     Introduced in chapters/02_softmax_regression.ipynb.
     """
-    if not delta > 0:
-        raise ValueError(f"check_huber: delta must be positive, got {delta!r}")
+    delta = _check_delta(delta)
     rng = np.random.RandomState(_RNG_SEED)
-    residuals = np.array([-3.0, -1.5, -1.0, -0.5, 0.0, 0.25, 1.0, 2.0, 10.0]) * delta
-    y = np.linspace(-2.0, 2.0, residuals.size)
-    cases = [(nd.array(y + residuals), nd.array(y)),
-             (nd.array(rng.randn(4, 5) * 2 * delta), nd.array(rng.randn(4, 5)))]
-    for y_hat, y in cases:
-        problem = _huber_problem(fn, y_hat, y, delta)
-        if problem:
-            return _verdict("check_huber", problem)
+    for d in dict.fromkeys([delta, 0.5, 1.0, 2.0]):
+        residuals = np.array([-3.0, -1.5, -1.0, -0.5, 0.0, 0.25, 1.0, 2.0, 10.0]) * d
+        y = np.linspace(-2.0, 2.0, residuals.size)
+        cases = [(nd.array(y + residuals), nd.array(y)),
+                 (nd.array(rng.randn(4, 5) * 2 * d), nd.array(rng.randn(4, 5)))]
+        for y_hat, y in cases:
+            problem = _huber_problem(fn, y_hat, y, d)
+            if problem:
+                stub = problem.startswith("raised NotImplementedError")
+                return _report("check_huber", problem if stub else f"with delta={d:g}: {problem}",
+                               "fill in the body of huber(y_hat, y, delta)")
     return _verdict("check_huber", None)
+
+
+def check_huge_label_set(answer):
+    """Multiple choice (exercise 4): softmax regression with q = 100,000 classes.
+
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    return _choice("check_huge_label_set", answer, "b", {
+        "a": "the softmax has no limit on q; the cost is what grows: W is d x q and the "
+             "denominator sums q exponentials for every example",
+        "c": "one-hot vectors are the math's notation; the code keeps integer labels, and "
+             "nd.pick reads one entry per row whatever q is",
+    })
+
+
+def check_squared_loss_for_classification(answer):
+    """Multiple choice (exercise 5): when is the squared loss on probabilities a bad choice?
+
+    Introduced in chapters/02_softmax_regression.ipynb.
+    """
+    return _choice("check_squared_loss_for_classification", answer, "a", {
+        "b": "when the model is right and confident, every loss is small; the trouble is "
+             "the confidently wrong case, where the softmax saturates",
+        "c": "the squared loss is defined for any q; the issue is its vanishing gradient "
+             "when the softmax saturates on a wrong class",
+    })
