@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 CHAPTERS = Path(__file__).resolve().parents[1] / "chapters"
-NOTEBOOKS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb"))
+# Chapters first, then the appendices (A1_..., as the Makefile's NOTEBOOKS).
+NOTEBOOKS = sorted(CHAPTERS.glob("[0-9][0-9]_*.ipynb")) + sorted(CHAPTERS.glob("A[0-9]_*.ipynb"))
 EXPECTED = [
     "00_getting_started.ipynb",
     "01_fashion_mnist.ipynb",
@@ -18,6 +19,7 @@ EXPECTED = [
     "04_softmax_concise_gluon.ipynb",
     "08_backprop_numpy.ipynb",
     "11_training_in_practice.ipynb",
+    "A1_tf1_to_mxnet.ipynb",
 ]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
 # Absolute paths and machine-specific places that must not appear in a notebook.
