@@ -31,8 +31,8 @@ def check_resume_state(answer):
                               f"{sorted(RESUME_STATE | _NOT_NEEDED)}")
     missing, extra = sorted(RESUME_STATE - answer), sorted(answer & _NOT_NEEDED)
     hints = {"parameters": "without the weights nothing is resumed",
-             "optimizer state": "momentum and Adam's moments change every later step (the TF1 "
-                                "script loses them)",
+             "optimizer state": "momentum and Adam's moments change every later step (a "
+                                "weights-only restore loses them)",
              "epoch and step": "without them the schedule and the epoch count start over",
              "random state": "the shuffling order and dropout masks of the next epochs come "
                              "from the generators"}
@@ -124,7 +124,7 @@ TF1_FLAWS = {"a", "c", "d"}
 def check_tf1_flaws(answer):
     """Exercise 3: which of the TF1 script's habits break a resumed or served model?
 
-    a) it restores the weights but not the optimizer's state; b) it saves
+    a) it records no step count, so after a restore its loop starts over at 0; b) it saves
     every 100 steps; c) it overwrites one checkpoint, so a crash while
     saving can lose the only copy; d) predict mode loads any checkpoint
     without checking it fits the network; e) it writes TensorBoard summaries.
@@ -134,7 +134,8 @@ def check_tf1_flaws(answer):
         return _verdict(name, "not answered yet: set answer to a set of letters, e.g. {'a'}")
     if not isinstance(answer, set | frozenset) or not answer <= set("abcde"):
         return _verdict(name, f"answer must be a set of letters from a-e, got {answer!r}")
-    why = {"a": "a) is a flaw: momentum/Adam state is lost, so the next steps differ",
+    why = {"a": "a) is a flaw: without a global step the resumed run does not continue, it "
+                "trains its 2000 steps again from the saved weights",
            "b": "b) is fine: how often to save is a trade-off, not a flaw",
            "c": "c) is a flaw: one overwritten file can be half-written when the run dies",
            "d": "d) is a flaw: a wrong-shaped checkpoint must be an error, not a surprise",
