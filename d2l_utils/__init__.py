@@ -52,3 +52,6 @@ from .monitoring import ProgressBar, TensorBoardLogger
 # --- regularization: chapters/09_regularization.ipynb ---
 from .regularization import EarlyStopping, dropout, l1_penalty, l2_penalty
 from .augmentation import Augmented, random_flip_lr, random_shift
+
+# --- tuning: chapters/05_hyperparameters.ipynb ---
+from .tuning import BatchLosses, best_within, results_table, sweep, with_batch_size

@@ -7,5 +7,7 @@ Each ``check_*`` prints one verdict line, ``"<check>: correct"`` or
 """
 
 from .ch02 import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
+from .ch05 import check_clearly_better, check_pick_learning_rate
 
-__all__ = ["check_cross_entropy", "check_huber", "check_softmax", "check_stable_softmax"]
+__all__ = ["check_cross_entropy", "check_huber", "check_softmax", "check_stable_softmax",
+           "check_clearly_better", "check_pick_learning_rate"]
