@@ -139,8 +139,8 @@ def main(argv=None):
           flush=True)
 
     if args.only_sweep:
-        print(f"sweep: {len(sweep.SWEEP_LRS)} learning rates, {args.epochs} epochs, each way",
-              flush=True)
+        print(f"sweep: {2 if args.quick else len(sweep.SWEEP_LRS)} learning rates, "
+              f"{args.epochs} epochs, each way", flush=True)
         swept, line = sweep_section(args)
         print()
         print(line)
@@ -159,7 +159,8 @@ def main(argv=None):
     train = {name: report.summarize_runs(r) for name, r in runs.items()}
     swept = sweep_line = None
     if not args.no_sweep:
-        print("[2/4] sweep: 8 learning rates, each way", flush=True)
+        print(f"[2/4] sweep: {2 if args.quick else len(sweep.SWEEP_LRS)} learning rates, "
+              f"{args.epochs} epochs, each way", flush=True)
         swept, sweep_line = sweep_section(args)
     print("[3/4] compute bound", flush=True)
     calls = 100 if args.quick else 500
