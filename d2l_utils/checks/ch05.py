@@ -2,7 +2,7 @@
 
 ``check_pick_learning_rate`` and ``check_clearly_better`` call the student's
 function on small hand-made tables and score lists whose answers are known;
-``check_q2`` and ``check_q4`` grade multiple-choice answers.  Each prints one
+``check_q3`` and ``check_q4`` grade multiple-choice answers.  Each prints one
 verdict line (``"<check>: correct"``, ``"<check>: wrong: ..."`` or
 ``"<check>: not yet: ..."`` for an unfinished stub) and returns True or False.
 """
@@ -110,7 +110,7 @@ def _choice(name, answer, right, wrong_hints):
     return _verdict(name, None if key == right else wrong_hints[key])
 
 
-_Q2_HINTS = {
+_Q3_HINTS = {
     "a": "the validation images are as hard as any others (the split is random and "
          "stratified); the bias comes from how the score was chosen",
     "b": None,
@@ -121,10 +121,10 @@ _Q2_HINTS = {
 }
 
 
-def check_q2(answer):
-    """Exercise 2: why is the winning configuration's validation score optimistic?"""
-    hints = dict(_Q2_HINTS)
-    return _choice("check_q2", answer, "b", hints)
+def check_q3(answer):
+    """Exercise 3: why is the winning configuration's validation score optimistic?"""
+    hints = dict(_Q3_HINTS)
+    return _choice("check_q3", answer, "b", hints)
 
 
 _Q4_HINTS = {

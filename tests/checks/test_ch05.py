@@ -90,7 +90,7 @@ def test_clearly_better_names_the_mistake(fn, hint, capsys):
     assert out.startswith("check_clearly_better: wrong: ") and hint in out
 
 
-@pytest.mark.parametrize(("check", "right"), [(checks.check_q2, "b"), (checks.check_q4, "b")])
+@pytest.mark.parametrize(("check", "right"), [(checks.check_q3, "b"), (checks.check_q4, "b")])
 def test_multiple_choice_answers(check, right, capsys):
     name = check.__name__
     assert check(right) and check(" B ")
@@ -104,4 +104,4 @@ def test_multiple_choice_answers(check, right, capsys):
     assert last(capsys).startswith(f"{name}: not yet: set answer to one of 'a', 'b', 'c'")
     assert not check("z")
     assert last(capsys) == f"{name}: wrong: 'z' is not one of " + (
-        "'a', 'b', 'c', 'd'" if check is checks.check_q2 else "'a', 'b', 'c'")
+        "'a', 'b', 'c', 'd'" if check is checks.check_q3 else "'a', 'b', 'c'")
