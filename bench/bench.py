@@ -10,13 +10,16 @@
 4. the compute bound: measured GFLOP/s of the batch's matrix product and the
    fastest an epoch could be if only the products cost time;
 5. MXNet settings (engine, OpenMP threads, worker threads), each in a subprocess;
-6. chapter 08's MLP 784-128-10: our NumPy backward against MXNet scratch and Gluon
+6. a sweep of 8 softmax trainings of 10 epochs (chapter 05's path, ``d2l.sweep``)
+   against the same 8 the first edition's way, as a ratio (bench/sweep.py).
+7. chapter 08's MLP 784-128-10: our NumPy backward against MXNet scratch and Gluon
    (bench/numpy_mlp.py, also runnable alone).
 
 Contenders alternate (each round in a rotated order) and medians are reported.
 Writes bench/results/bench-<UTC time>.json and prints the table and the targets.
 Takes about 3.5 minutes on 2 idle cores; ``--quick`` is a smoke test (under a
-minute, numbers too few to judge by).
+minute, numbers too few to judge by); the sweep adds about 3 minutes, most of it the
+first edition's side (``--no-sweep`` skips it, ``--only-sweep`` runs nothing else).
 """
 
 import argparse
@@ -30,6 +33,7 @@ import data_pipeline
 import mxnet_settings
 import numpy_mlp
 import report
+import sweep
 import training
 
 from d2l_utils.data import load_fashion_mnist_arrays
@@ -56,6 +60,10 @@ def parse_args(argv=None):
                         help="skip the MXNet settings subprocesses")
     parser.add_argument("--no-numpy", action="store_true",
                         help="skip chapter 08's NumPy vs MXNet MLP comparison")
+    parser.add_argument("--no-sweep", action="store_true",
+                        help="skip the sweep line (8 trainings each way)")
+    parser.add_argument("--only-sweep", action="store_true",
+                        help="run only the sweep line (about 3 minutes)")
     parser.add_argument("--strict", action="store_true",
                         help="exit with status 1 when a target fails")
     parser.add_argument("--out", type=Path, default=Path(__file__).resolve().parent / "results")
@@ -64,6 +72,8 @@ def parse_args(argv=None):
         args.rounds, args.a_runs, args.epochs = 1, 1, 2
     if min(args.rounds, args.a_runs, args.epochs) < 1 or args.a_runs > args.rounds:
         parser.error("--rounds, --a-runs and --epochs must be >= 1 and --a-runs <= --rounds")
+    if args.no_sweep and args.only_sweep:
+        parser.error("--no-sweep and --only-sweep exclude each other")
     if args.a_workers < 0:
         parser.error(f"--a-workers must be >= 0, got {args.a_workers}")
     return args
@@ -89,6 +99,17 @@ def train_all(args):
             print(f"  round {r + 1}: {name:<4}{time.perf_counter() - start:6.1f} s, "
                   f"test acc {results[name][-1]['test_acc']:.4f}", flush=True)
     return results
+
+
+def sweep_section(args):
+    """The sweep line: both sweeps, their summary and the printed line."""
+    arrays = load_fashion_mnist_arrays()
+    lrs = sweep.SWEEP_LRS[:2] if args.quick else sweep.SWEEP_LRS
+    runs = sweep.measure(training.course_loaders(),
+                         training.first_edition_loaders(arrays, num_workers=args.a_workers),
+                         num_epochs=args.epochs, lrs=lrs)
+    summary = report.summarize_sweep(runs["course"], runs["first_edition"])
+    return {"summary": summary, "runs": runs}, report.format_sweep(summary, args.epochs)
 
 
 def bound_section(gflops, train):
@@ -122,12 +143,30 @@ def main(argv=None):
           + (", ".join(f"{k}={v}" for k, v in facts["env"].items() if v) or "defaults"),
           flush=True)
 
+    if args.only_sweep:
+        print(f"sweep: {2 if args.quick else len(sweep.SWEEP_LRS)} learning rates, "
+              f"{args.epochs} epochs, each way", flush=True)
+        swept, line = sweep_section(args)
+        print()
+        print(line)
+        path = report.write_json({"args": {k: str(v) if isinstance(v, Path) else v
+                                           for k, v in vars(args).items()},
+                                  "machine": facts, "sweep": swept,
+                                  "wall_seconds": time.perf_counter() - start}, args.out)
+        print(f"took {time.perf_counter() - start:.0f} s; results in {os.path.relpath(path)}")
+        return 0
+
     print("[1/4] data pipeline", flush=True)
     data = data_pipeline.measure(repeats=2 if args.quick else 5)
     print(f"[2/4] training: {args.rounds} rounds of (b), (c), MLP; {args.a_runs} of (a); "
           f"{args.epochs} epochs each", flush=True)
     runs = train_all(args)
     train = {name: report.summarize_runs(r) for name, r in runs.items()}
+    swept = sweep_line = None
+    if not args.no_sweep:
+        print(f"[2/4] sweep: {2 if args.quick else len(sweep.SWEEP_LRS)} learning rates, "
+              f"{args.epochs} epochs, each way", flush=True)
+        swept, sweep_line = sweep_section(args)
     print("[3/4] compute bound", flush=True)
     calls = 100 if args.quick else 500
     gflops = {w: compute_bound.matmul_gflops(d_out=w, calls=calls // (1 if w == 10 else 10))
@@ -154,6 +193,8 @@ def main(argv=None):
           "(training pass + test evaluation); median over every epoch of every run")
     labels = dict(LABELS, a=LABELS["a"].format(args.a_workers))
     print("\n".join(report.format_training(train, labels)))
+    if sweep_line:
+        print(sweep_line)
     print()
     print("Compute bound: matrix products only (forward X@W for 60000 train + 10000 test "
           "images, weight gradient X^T@dY for the 60000 train images, input gradient for "
@@ -178,7 +219,7 @@ def main(argv=None):
         "machine": facts, "load_average_end": facts_end["load_average"],
         "data_pipeline": data, "training": {"summary": train, "runs": runs},
         "compute_bound": bound, "mxnet_settings": settings, "numpy_mlp": numpy_summary,
-        "targets": targets,
+        "sweep": swept, "targets": targets,
         "wall_seconds": wall}, args.out)
     load = facts_end["load_average"][0]
     print(f"\nload average {facts['load_average'][0]:.2f} at start, {load:.2f} at end "

@@ -126,6 +126,38 @@ def format_training(train, labels, reference="a"):
     return lines
 
 
+def summarize_sweep(course, first_edition):
+    """Two sweeps over the same configurations -> totals, their ratio and the accuracy gap.
+
+    ``course``, ``first_edition``: lists of ``{"lr", "seconds", "test_acc"}``, one
+    per configuration, in the same order.  Returns ``configs``, ``course_s`` and
+    ``first_edition_s`` (summed wall time), ``ratio`` (first edition / course, > 1
+    means the course is faster) and ``max_acc_gap`` (largest absolute difference
+    of a configuration's final test accuracy between the two sides).
+    """
+    if not course or len(course) != len(first_edition):
+        raise ValueError(f"summarize_sweep: need the same non-empty list of configurations on "
+                         f"both sides, got {len(course)} and {len(first_edition)} runs")
+    for a, b in zip(course, first_edition, strict=True):
+        if a["lr"] != b["lr"]:
+            raise ValueError(f"summarize_sweep: configurations differ: lr {a['lr']} against "
+                             f"{b['lr']}")
+    course_s = sum(run["seconds"] for run in course)
+    first_s = sum(run["seconds"] for run in first_edition)
+    return {"configs": len(course), "course_s": course_s, "first_edition_s": first_s,
+            "ratio": first_s / course_s,
+            "max_acc_gap": max(abs(a["test_acc"] - b["test_acc"])
+                               for a, b in zip(course, first_edition, strict=True))}
+
+
+def format_sweep(summary, epochs):
+    """One line: the sweep's size, both totals, the ratio and the accuracy gap."""
+    s = summary
+    return (f"sweep of {s['configs']} softmax trainings x {epochs} epochs: course "
+            f"{s['course_s']:.1f} s, first edition {s['first_edition_s']:.1f} s -> "
+            f"{s['ratio']:.1f}x faster; largest test accuracy gap {s['max_acc_gap']:.4f}")
+
+
 def compare_rounds(rounds, default_rounds):
     """'+' if every round was faster than every default round, '-' if every one was
     slower, ' ' if the ranges overlap (the difference is within the noise) or

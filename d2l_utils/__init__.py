@@ -53,6 +53,9 @@ from .monitoring import ProgressBar, TensorBoardLogger
 from .regularization import EarlyStopping, dropout, l1_penalty, l2_penalty
 from .augmentation import Augmented, random_flip_lr, random_shift
 
+# --- tuning: chapters/05_hyperparameters.ipynb ---
+from .tuning import BatchLosses, best_within, results_table, sweep, with_batch_size
+
 # --- backpropagation by hand in NumPy: chapters/08_backprop_numpy.ipynb ---
 from . import numpy_net
 from .gradcheck import (

@@ -218,3 +218,46 @@ def test_numpy_mlp_line_shows_each_time_and_the_ratio_to_numpy(numpy_mlp):
 def test_numpy_mlp_rejects_an_unknown_contender(numpy_mlp):
     with pytest.raises(ValueError, match="unknown contender 'torch'"):
         numpy_mlp.run("torch", None, 1)
+
+
+# ----------------------------------------------------------------------------- sweep line
+def sweep_runs(seconds, accs, lrs=(0.1, 0.3)):
+    return [{"lr": lr, "seconds": s, "test_acc": a}
+            for lr, s, a in zip(lrs, seconds, accs, strict=True)]
+
+
+def test_summarize_sweep_sums_each_side_and_divides_first_edition_by_course():
+    s = report.summarize_sweep(sweep_runs([1.5, 2.5], [0.83, 0.84]),
+                               sweep_runs([20.0, 24.0], [0.8312, 0.8395]))
+    assert s["configs"] == 2
+    assert s["course_s"] == 4.0 and s["first_edition_s"] == 44.0
+    assert s["ratio"] == 11.0
+    assert s["max_acc_gap"] == pytest.approx(0.0012)
+
+
+@pytest.mark.parametrize(("course", "first", "message"), [
+    ([], [], "non-empty"),
+    (sweep_runs([1.0], [0.8], lrs=(0.1,)), sweep_runs([1.0, 2.0], [0.8, 0.8]), "got 1 and 2"),
+    (sweep_runs([1.0, 1.0], [0.8, 0.8]), sweep_runs([1.0, 1.0], [0.8, 0.8], lrs=(0.1, 0.2)),
+     "lr 0.3 against 0.2"),
+])
+def test_summarize_sweep_needs_the_same_configurations_on_both_sides(course, first, message):
+    with pytest.raises(ValueError, match="summarize_sweep: .*" + message):
+        report.summarize_sweep(course, first)
+
+
+def test_format_sweep_prints_totals_ratio_and_gap():
+    line = report.format_sweep(report.summarize_sweep(sweep_runs([1.5, 2.5], [0.83, 0.84]),
+                                                      sweep_runs([20.0, 24.0], [0.83, 0.8395])),
+                               epochs=10)
+    assert line == ("sweep of 2 softmax trainings x 10 epochs: course 4.0 s, first edition "
+                    "44.0 s -> 11.0x faster; largest test accuracy gap 0.0005")
+
+
+def test_bench_sweep_options_exclude_each_other(monkeypatch):
+    monkeypatch.syspath_prepend(str(BENCH))
+    bench = load("bench")
+    assert bench.parse_args(["--only-sweep"]).only_sweep
+    assert bench.parse_args(["--no-sweep"]).no_sweep
+    with pytest.raises(SystemExit):
+        bench.parse_args(["--no-sweep", "--only-sweep"])

@@ -17,6 +17,7 @@ EXPECTED = [
     "02_softmax_regression.ipynb",
     "03_softmax_from_scratch.ipynb",
     "04_softmax_concise_gluon.ipynb",
+    "05_hyperparameters.ipynb",
     "08_backprop_numpy.ipynb",
     "11_training_in_practice.ipynb",
     "A1_tf1_to_mxnet.ipynb",

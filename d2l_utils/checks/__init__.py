@@ -28,6 +28,7 @@ from .ch02 import (
     check_squared_loss_for_classification,
     check_stable_softmax,
 )
+from .ch05 import check_clearly_better, check_pick_learning_rate
 from .ch08 import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
 
 __all__ = [
@@ -37,5 +38,6 @@ __all__ = [
     "check_to_tensor",
     "check_cross_entropy", "check_huge_label_set", "check_huber", "check_softmax",
     "check_squared_loss_for_classification", "check_stable_softmax",
+    "check_clearly_better", "check_pick_learning_rate",
     "check_affine_l2_backward", "check_backprop_bug", "check_sigmoid_backward",
 ]
