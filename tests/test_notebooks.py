@@ -16,6 +16,7 @@ EXPECTED = [
     "02_softmax_regression.ipynb",
     "03_softmax_from_scratch.ipynb",
     "04_softmax_concise_gluon.ipynb",
+    "06_mlp_from_scratch.ipynb",
     "11_training_in_practice.ipynb",
 ]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
