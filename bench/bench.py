@@ -6,7 +6,8 @@
 2. softmax regression, 10 epochs, batch 256, lr 0.1, end to end (training pass +
    test evaluation each epoch): (a) the first edition as d2lzh wrote it, (b) the
    course's train_ch3 with the scratch net, (c) the course's hybridized Gluon net;
-3. the MLP 784-256-10, Gluon, lr 0.5, 10 epochs;
+3. the MLP 784-256-10, Gluon, lr 0.5, 10 epochs; the same MLP from scratch
+   (chapter 06) and the source material's 784-300-100-10 (Gluon, chapter 07);
 4. the compute bound: measured GFLOP/s of the batch's matrix product and the
    fastest an epoch could be if only the products cost time;
 5. MXNet settings (engine, OpenMP threads, worker threads), each in a subprocess;
@@ -43,6 +44,8 @@ LABELS = {
     "b": "(b) course train_ch3 + loader, scratch net",
     "c": "(c) course train_ch3 + loader, Gluon Dense(10) hybridized",
     "mlp": "MLP 784-256-10 ReLU, Gluon hybridized, lr 0.5",
+    "mlp scratch": "MLP 784-256-10 ReLU from scratch (nd, train_ch3), lr 0.5",
+    "mlp deep": "MLP 784-300-100-10 ReLU, Gluon hybridized, lr 0.5",
 }
 
 
@@ -90,9 +93,12 @@ def train_all(args):
         "c": lambda: training.course_gluon(loaders, args.epochs),
         "mlp": lambda: training.course_gluon(loaders, args.epochs, hidden=(256,),
                                              lr=training.MLP_LR),
+        "mlp scratch": lambda: training.course_mlp_scratch(loaders, args.epochs),
+        "mlp deep": lambda: training.course_gluon(loaders, args.epochs, hidden=(300, 100),
+                                                  lr=training.MLP_LR),
     }
     results = {name: [] for name in runs}
-    for r, names in enumerate(report.schedule(args.rounds, args.a_runs)):
+    for r, names in enumerate(report.schedule(args.rounds, args.a_runs, tuple(runs))):
         for name in names:
             start = time.perf_counter()
             results[name].append(runs[name]())
@@ -115,7 +121,8 @@ def sweep_section(args):
 def bound_section(gflops, train):
     """Compute-bound facts and lines: FLOPs counted, the bound, (b) and (c) against it."""
     out, lines = {"gflops": gflops}, []
-    for key, layers in (("softmax", [784, 10]), ("mlp", [784, 256, 10])):
+    for key, layers in (("softmax", [784, 10]), ("mlp", [784, 256, 10]),
+                        ("mlp deep", [784, 300, 100, 10])):
         flops = compute_bound.dense_flops(layers)
         width = layers[1]
         name, best = max(gflops[width].items(), key=lambda kv: kv[1])
@@ -124,7 +131,7 @@ def bound_section(gflops, train):
                     "lower_bound_s": bound}
         rates = ", ".join(f"{k} {v:.1f}" for k, v in gflops[width].items())
         lines.append(f"(256x784)@(784x{width}) GFLOP/s: {rates}")
-        against = ("b", "c") if key == "softmax" else ("mlp",)
+        against = {"softmax": ("b", "c"), "mlp": ("mlp", "mlp scratch")}.get(key, (key,))
         ratios = ", ".join(f"{k} {train[k]['epoch_s'] / bound:.1f}x" for k in against)
         out[key]["ratios"] = {k: train[k]["epoch_s"] / bound for k in against}
         lines.append(f"  {key} epoch {'-'.join(map(str, layers))}: {flops['total'] / 1e9:.2f} "
@@ -158,7 +165,7 @@ def main(argv=None):
 
     print("[1/4] data pipeline", flush=True)
     data = data_pipeline.measure(repeats=2 if args.quick else 5)
-    print(f"[2/4] training: {args.rounds} rounds of (b), (c), MLP; {args.a_runs} of (a); "
+    print(f"[2/4] training: {args.rounds} rounds of (b), (c), 3 MLPs; {args.a_runs} of (a); "
           f"{args.epochs} epochs each", flush=True)
     runs = train_all(args)
     train = {name: report.summarize_runs(r) for name, r in runs.items()}
@@ -170,7 +177,7 @@ def main(argv=None):
     print("[3/4] compute bound", flush=True)
     calls = 100 if args.quick else 500
     gflops = {w: compute_bound.matmul_gflops(d_out=w, calls=calls // (1 if w == 10 else 10))
-              for w in (10, 256)}
+              for w in (10, 256, 300)}
     bound, bound_lines = bound_section(gflops, train)
     settings = None
     if not args.no_settings:

@@ -23,11 +23,16 @@ SETTINGS = {
     "MXNet defaults": {},
     "MXNET_ENGINE_TYPE=NaiveEngine": {"MXNET_ENGINE_TYPE": "NaiveEngine"},
     "OMP_NUM_THREADS=1": {"OMP_NUM_THREADS": "1"},
+    "OMP_NUM_THREADS=2": {"OMP_NUM_THREADS": "2"},
+    "MXNET_USE_OPERATOR_TUNING=0": {"MXNET_USE_OPERATOR_TUNING": "0"},
+    "OMP_NUM_THREADS=2 + MXNET_USE_OPERATOR_TUNING=0": {"OMP_NUM_THREADS": "2",
+                                                        "MXNET_USE_OPERATOR_TUNING": "0"},
     "MXNET_CPU_WORKER_NTHREADS=2": {"MXNET_CPU_WORKER_NTHREADS": "2"},
     "NaiveEngine + OMP_NUM_THREADS=1": {"MXNET_ENGINE_TYPE": "NaiveEngine",
                                         "OMP_NUM_THREADS": "1"},
 }
-TUNED_VARS = ("MXNET_ENGINE_TYPE", "OMP_NUM_THREADS", "MXNET_CPU_WORKER_NTHREADS")
+TUNED_VARS = ("MXNET_ENGINE_TYPE", "OMP_NUM_THREADS", "MXNET_CPU_WORKER_NTHREADS",
+              "MXNET_USE_OPERATOR_TUNING")
 PROBE_CONTENDERS = ("b", "c", "c static", "c hyb. loss", "mlp")
 
 

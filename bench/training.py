@@ -9,7 +9,10 @@
 * (c) ``course_concise``: chapter 04's Gluon net, ``HybridSequential`` +
   ``Dense(10)`` hybridized, ``SoftmaxCrossEntropyLoss``, ``Trainer('sgd')``;
 * ``course_mlp``: 784-256-10 with ReLU, Gluon, hybridized, lr 0.5 (the book's
-  MLP chapter), on the course's loader and ``train_ch3``.
+  MLP chapter), on the course's loader and ``train_ch3``; with
+  ``hidden=(300, 100)`` the source material's deeper MLP (chapter 07);
+* ``course_mlp_scratch``: 784-256-10 written from scratch with ``nd`` (chapter
+  06): ``nd.dot``, ``nd.maximum``, Gluon's loss, ``d2l.sgd``, through ``train_ch3``.
 
 Every run seeds MXNet and NumPy with the same value first, so (a) and (b) start
 from the same weights and see the same shuffled order (DataLoader's sampler and
@@ -159,6 +162,31 @@ def course_gluon(loaders, num_epochs=10, hidden=(), lr=SOFTMAX_LR, hybridize_los
     if hybridize_loss:
         loss.hybridize()
     return _course_train(net, loaders, loss, num_epochs, trainer=trainer)
+
+
+def scratch_mlp(hidden=256):
+    """Chapter 06's net: relu(X W1 + b1) W2 + b2 with nd, Normal(0.01) weights; (net, params)."""
+    W1 = nd.random.normal(scale=0.01, shape=(NUM_INPUTS, hidden))
+    b1 = nd.zeros(hidden)
+    W2 = nd.random.normal(scale=0.01, shape=(hidden, NUM_OUTPUTS))
+    b2 = nd.zeros(NUM_OUTPUTS)
+    params = [W1, b1, W2, b2]
+    for param in params:
+        param.attach_grad()
+
+    def net(X):
+        H = nd.maximum(nd.dot(X.reshape((-1, NUM_INPUTS)), W1) + b1, 0)
+        return nd.dot(H, W2) + b2
+
+    return net, params
+
+
+def course_mlp_scratch(loaders, num_epochs=10, lr=MLP_LR):
+    """The MLP 784-256-10 from scratch (chapter 06) through d2l_utils.train_ch3."""
+    d2l.set_seed(SEED)
+    net, params = scratch_mlp()
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    return _course_train(net, loaders, loss, num_epochs, params=params, lr=lr)
 
 
 def course_loaders():

@@ -32,6 +32,19 @@ from .plotting import (
     use_svg_display,
 )
 
+# --- multilayer perceptrons: chapters/06_mlp_from_scratch.ipynb and 07 ---
+from .mlp import (
+    ACTIVATIONS,
+    activation_and_grad,
+    count_params,
+    make_rings,
+    mlp_net,
+    mlp_param_count,
+    plot_activations,
+    plot_decision_regions,
+    show_weights,
+)
+
 # --- devices and seeds: chapters/00_getting_started.ipynb ---
 from .device import num_gpus, set_seed, try_gpu
 from .environment import EnvironmentProblem, check_environment

@@ -18,6 +18,8 @@ EXPECTED = [
     "03_softmax_from_scratch.ipynb",
     "04_softmax_concise_gluon.ipynb",
     "05_hyperparameters.ipynb",
+    "06_mlp_from_scratch.ipynb",
+    "07_mlp_concise_gluon.ipynb",
     "08_backprop_numpy.ipynb",
     "11_training_in_practice.ipynb",
     "A1_tf1_to_mxnet.ipynb",

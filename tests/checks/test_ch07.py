@@ -1,0 +1,120 @@
+"""Chapter 07's self-checks accept correct answers, say "not yet" to stubs and name mistakes."""
+
+import numpy as np
+import pytest
+from mxnet import init, nd
+from mxnet.gluon import nn
+
+from d2l_utils.checks import ch07 as checks
+
+
+def run(capsys, check, *args):
+    ok = check(*args)
+    lines = capsys.readouterr().out.strip().splitlines()
+    assert len(lines) == 1, lines
+    return ok, lines[0]
+
+
+def stub(*args):
+    raise NotImplementedError
+
+
+# ---- Dense forward -----------------------------------------------------------------------
+
+
+def dense_forward(X, weight, bias):
+    return nd.dot(X.reshape((X.shape[0], -1)), weight.T) + bias
+
+
+def dense_forward_fc(X, weight, bias):
+    return nd.FullyConnected(X, weight, bias, num_hidden=weight.shape[0])
+
+
+@pytest.mark.parametrize("fn", [dense_forward, dense_forward_fc])
+def test_check_dense_forward_accepts_correct_versions(capsys, fn):
+    assert run(capsys, checks.check_dense_forward, fn) == (True, "check_dense_forward: correct")
+
+
+@pytest.mark.parametrize("fn, message", [
+    (stub, "check_dense_forward: not yet: fill in dense_forward"),
+    (lambda X, W, b: nd.dot(X, W) + b, "Gluon stores weight as (units, in_units)"),
+    (lambda X, W, b: nd.dot(X.reshape((X.shape[0], -1)), W.T),
+     "max abs error"),
+    (lambda X, W, b: nd.relu(dense_forward(X, W, b)), "max abs error"),
+    (lambda X, W, b: dense_forward(X, W, b).T, "wrong shape (3, 5)"),
+])
+def test_check_dense_forward_names_the_mistake(capsys, fn, message):
+    ok, line = run(capsys, checks.check_dense_forward, fn)
+    assert not ok and line.startswith("check_dense_forward: ")
+    assert message in line
+
+
+def test_check_dense_forward_spots_a_missing_transpose_on_square_weights(capsys):
+    def untransposed(X, W, b):  # right for no case but silently runs when W is square
+        flat = X.reshape((X.shape[0], -1))
+        return nd.dot(flat, W) + b if W.shape[0] == W.shape[1] else dense_forward(X, W, b)
+
+    ok, line = run(capsys, checks.check_dense_forward, untransposed)
+    assert not ok and "this is X weight + b" in line
+
+
+# ---- the source material's network ----------------------------------------------------------
+
+
+def source_net(hidden_act="relu", last_act=None, sizes=(300, 100)):
+    net = nn.HybridSequential()
+    net.add(nn.Dense(sizes[0], activation=hidden_act), nn.Dense(sizes[1], activation=hidden_act),
+            nn.Dense(10, activation=last_act))
+    net.initialize(init.Normal(0.01))
+    return net
+
+
+def test_check_source_net_accepts_the_network(capsys):
+    assert run(capsys, checks.check_source_net, source_net()) == (True,
+                                                                 "check_source_net: correct")
+    net = source_net()
+    net.hybridize()
+    assert checks.check_source_net(net)
+    separate = nn.HybridSequential()  # activations as their own layers
+    separate.add(nn.Dense(300), nn.Activation("relu"), nn.Dense(100), nn.Activation("relu"),
+                 nn.Dense(10))
+    separate.initialize()
+    assert checks.check_source_net(separate)
+
+
+def test_check_source_net_names_the_mistake(capsys):
+    uninitialised = nn.HybridSequential()
+    uninitialised.add(nn.Dense(10))
+    cases = [
+        (None, "check_source_net: not yet: build net"),
+        ("net", "net must be a Gluon block, got str"),
+        (uninitialised, "call net.initialize() first"),
+        (source_net(sizes=(100, 300)), "Dense weight shapes are [(100, 784), (300, 100), "
+                                       "(10, 300)], expected [(300, 784), (100, 300), (10, 100)]"),
+        (source_net(hidden_act="sigmoid"), "activations are ['sigmoid', 'sigmoid']"),
+        (source_net(last_act="relu"), "the last Dense layer has activation 'relu'"),
+    ]
+    for net, message in cases:
+        ok, line = run(capsys, checks.check_source_net, net)
+        assert not ok and message in line, line
+    one_layer = nn.Dense(7)
+    one_layer.initialize()
+    ok, line = run(capsys, checks.check_source_net, one_layer)
+    assert not ok and "must return (batch, 10) logits, got (2, 7)" in line
+
+
+def test_check_capacity(capsys):
+    assert run(capsys, checks.check_capacity, "b") == (True, "check_capacity: correct")
+    for answer, message in [(None, "check_capacity: not yet"), ("a", "underfitting"),
+                            ("z", "answer must be one of")]:
+        ok, line = run(capsys, checks.check_capacity, answer)
+        assert not ok and message in line
+
+
+def test_checks_leave_the_global_seed_alone():
+    np.random.seed(7)
+    expected = np.random.rand(3)
+    np.random.seed(7)
+    checks.check_dense_forward(dense_forward)
+    checks.check_source_net(source_net())
+    assert np.array_equal(np.random.rand(3), expected)
