@@ -22,7 +22,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 help:
 	@echo "make lab      start JupyterLab on the course (sets everything up first)"
 	@echo "make test     unit tests + nbval over every notebook (what CI runs)"
-	@echo "make unit     only the unit tests in tests/;  make notebooks: only nbval over chapters/"
+	@echo "make unit     only the unit tests in tests/ (no browser);  make notebooks: only nbval"
 	@echo "make portability  nbval over chapters/ under other OpenBLAS kernels, thread counts and load"
 	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
@@ -94,7 +94,7 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check d2l_utils tests bench chapters
 
 unit: data
-	$(PY) -m pytest tests
+	$(PY) -m pytest -m "not browser" tests
 
 notebooks: data
 	$(PY) -m pytest $(NBVAL) chapters

@@ -83,8 +83,8 @@ def _tags(cell):
 
 def handout(nb, name):
     """A copy of notebook ``nb`` for students: solution cells removed, the outputs of
-    exercise cells cleared, a note on where the solutions are after the title cell,
-    everything else kept.  A "Reference solutions" heading with nothing under it goes too.
+    exercise cells cleared, a note on where the solutions are as the first cell,
+    everything else kept.  The "Reference solutions" heading goes with the solutions.
     """
     import nbformat
 
@@ -100,10 +100,9 @@ def handout(nb, name):
     cells = [c for c in cells if not (c.cell_type == "markdown" and
              re.match(r"#+\s*Reference solutions", c.source.strip(), re.I))]
     note = nbformat.v4.new_markdown_cell(HANDOUT_NOTE.format(name=name))
-    note.metadata["slideshow"] = {"slide_type": "-"}
+    note.metadata["slideshow"] = {"slide_type": "skip"}  # the decks start at the title
     note.metadata["tags"] = ["handout-note"]
-    note.pop("id", None)
-    cells.insert(1 if cells else 0, note)
+    cells.insert(0, note)
     nb.cells = cells
     nbformat.validator.normalize(nb)
     return nb

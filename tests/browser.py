@@ -234,6 +234,59 @@ def check_decks(decks, viewports=VIEWPORTS, all_decks=True):
             browser.close()
 
 
+# ----------------------------------------------------------------------------- JupyterLab
+# What one notebook shows, for the cells JupyterLab has rendered (it renders only the
+# cells near the viewport, so callers scroll; see lab_scan).
+_LAB_CELLS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return null;
+  return Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map(c => {
+    const outs = Array.from(c.querySelectorAll('.jp-OutputArea-output'));
+    return {
+      index: Number(c.dataset.windowedListIndex),
+      hiddenFigures: outs.filter(o => /^\\s*<Figure size/.test(o.textContent)).length,
+      figures: c.querySelectorAll('.jp-OutputArea-output.jp-RenderedSVG, '
+                                  + '.jp-OutputArea-output.jp-RenderedImage').length,
+      stdout: c.querySelectorAll('[data-mime-type="application/vnd.jupyter.stdout"]').length,
+      errors: Array.from(c.querySelectorAll(
+          '[data-mime-type="application/vnd.jupyter.stderr"]')).map(
+          o => o.textContent.slice(0, 300)),
+      images: Array.from(c.querySelectorAll('.jp-RenderedMarkdown img')).map(
+          i => [i.getAttribute('src'), i.complete, i.naturalWidth]),
+    };
+  });
+}"""
+_LAB_SCROLL = """(top) => {
+  const outer = document.querySelector(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+  if (top) outer.scrollTop = 0; else outer.scrollTop += outer.clientHeight * 0.7;
+  return outer.scrollTop + outer.clientHeight >= outer.scrollHeight - 2;
+}"""
+
+
+_LAB_COUNT = """() => document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').length"""
+
+
+def lab_scan(page, n_cells, settle_ms=200, timeout_s=90):
+    """Wait until JupyterLab has attached all ``n_cells`` cells of the active notebook (it
+    adds them progressively), scroll from top to bottom so each one renders, and return
+    {cell index: what it shows} (the last state seen of each cell)."""
+    page.wait_for_function(f"() => ({_LAB_COUNT})() >= {n_cells}", timeout=timeout_s * 1000)
+    seen = {}
+    page.evaluate(_LAB_SCROLL, True)
+    for _ in range(500):
+        page.wait_for_timeout(settle_ms)
+        for cell in page.evaluate(_LAB_CELLS) or []:
+            seen[cell["index"]] = cell
+        if page.evaluate(_LAB_SCROLL, False):
+            page.wait_for_timeout(settle_ms)
+            for cell in page.evaluate(_LAB_CELLS) or []:
+                seen[cell["index"]] = cell
+            break
+    return seen
+
+
 def main(argv):
     decks = [Path(a) for a in argv]
     missing = [str(d) for d in decks if not d.exists()]

@@ -9,10 +9,17 @@ under CI=true, where that is a failure.  Screenshots of failures go to build/.
   and every relative link has its target next to the decks.
 """
 
+import json
 import os
+import shutil
+import signal
+import socket
 import subprocess
 import sys
+import time
+import urllib.request
 from pathlib import Path
+from types import SimpleNamespace
 
 import browser as tool
 import pytest
@@ -44,9 +51,15 @@ def chromium():
         browser.close()
 
 
+VENV = Path(sys.executable).parents[1]
+# The tests run inside an installed environment: nested makes must not reinstall it
+# (-o: treat the install stamp as up to date even if pyproject.toml is newer).
+MAKE = ["make", "-C", str(REPO), f"PYTHON={sys.executable}", f"VENV={VENV}",
+        "-o", f"{VENV}/.installed-stamp"]
+
+
 def _make(*args, timeout=600):
-    run = subprocess.run(["make", "-C", str(REPO), f"PYTHON={sys.executable}", *args],
-                         capture_output=True, text=True, timeout=timeout)
+    run = subprocess.run([*MAKE, *args], capture_output=True, text=True, timeout=timeout)
     assert run.returncode == 0, f"make {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
     return run
 
@@ -54,7 +67,7 @@ def _make(*args, timeout=600):
 @pytest.fixture(scope="session")
 def decks():
     """The decks as `make slides` builds them (build/slides/)."""
-    _make("slides", f"VENV={Path(sys.executable).parents[1]}")
+    _make("slides")
     return {p.stem: REPO / "build" / "slides" / f"{p.stem}.slides.html" for p in CHAPTERS}
 
 
@@ -69,3 +82,188 @@ def test_every_slide_fits_and_every_image_and_link_works(chromium, decks, chapte
         pytest.fail("\n".join(lines + [f"screenshots: {s}" for s in sorted(shots)]),
                     pytrace=False)
     assert all(r.subslides > 0 for r in reports), "the deck has no slides"
+
+
+# ----------------------------------------------------------------------------- JupyterLab
+TOKEN = "course-browser-test"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stored(chapter):
+    """Code cells (by notebook index) with a stored image output, and all cell sources."""
+    nb = json.loads((REPO / "chapters" / f"{chapter}.ipynb").read_text())
+    figures = {i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+               and any(k.startswith("image/") for o in c.get("outputs", [])
+                       for k in o.get("data", {}))}
+    return figures, ["".join(c["source"]) for c in nb["cells"]]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """JupyterLab started by `make lab` on a free port, as a student on a fresh clone:
+    new Jupyter data/config dirs (nothing trusted yet, no settings), serving a copy of
+    chapters/ and assets/ (so running cells or autosave never touch the repository)."""
+    root = tmp_path_factory.mktemp("lab")
+    serve = root / "course"
+    shutil.copytree(REPO / "chapters", serve / "chapters")
+    shutil.copytree(REPO / "assets", serve / "assets")
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_TOKEN": TOKEN, "JUPYTER_DATA_DIR": str(root / "data"),
+           "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_RUNTIME_DIR": str(root / "run"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    log = open(root / "lab.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [*MAKE, "lab", f"LAB_PORT={port}", f"LAB_DIR={serve}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(f"`make lab` did not serve on {base}:\n"
+                                + (root / "lab.log").read_text()[-3000:], pytrace=False)
+                time.sleep(0.3)
+        yield SimpleNamespace(base=base, log=root / "lab.log", root=serve)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture
+def lab_page(chromium, lab, request):
+    """A fresh browser page; if the test fails, a screenshot of it goes to build/browser/."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    failed_before = request.session.testsfailed
+    yield page
+    if request.session.testsfailed > failed_before:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"{request.node.name.replace('/', '_')}.png"
+        page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
+    context.close()
+
+
+SHOTS = REPO / "build" / "browser"
+
+
+def _open(page, lab, path):
+    page.goto(f"{lab.base}/lab/tree/{path}?token={TOKEN}")
+    # The first cell of every chapter is markdown: an empty code cell means "still loading".
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-MarkdownCell",
+                           timeout=90_000)
+
+
+def test_make_lab_opens_chapter_00_and_says_so(lab_page, lab):
+    lab_page.goto(f"{lab.base}/?token={TOKEN}")
+    tab = lab_page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+    tab.filter(has_text="00_getting_started.ipynb").wait_for(timeout=90_000)
+    assert "Start with chapters/00_getting_started.ipynb" in lab.log.read_text()
+
+
+@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS])
+def test_stored_figures_and_images_show_on_first_open(lab_page, lab, chapter):
+    """Issue 9.2: a fresh clone's figures are visible before anything runs (untrusted
+    notebooks would show '<Figure size ...>' instead), and markdown images load."""
+    _open(lab_page, lab, f"chapters/{chapter}.ipynb")
+    figures, sources = _stored(chapter)
+    cells = tool.lab_scan(lab_page, len(sources))
+    problems = []
+    for i in sorted(figures):
+        cell = cells.get(i)
+        if cell is None:
+            problems.append(f"{chapter} cell {i}: never rendered while scrolling")
+        elif cell["hiddenFigures"] or not cell["figures"]:
+            problems.append(f"{chapter} cell {i}: stored figure shown as text "
+                            "('<Figure size ...>': notebook not trusted?)")
+    for i, cell in sorted(cells.items()):
+        for src, complete, width in cell["images"]:
+            if not (complete and width > 0):
+                problems.append(f"{chapter} cell {i}: image {src} does not load in JupyterLab")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+RUN_CHAPTER = "04_softmax_concise_gluon"
+
+
+def test_a_chapter_runs_in_lab_without_errors_and_one_live_plot(lab_page, lab):
+    """Run All on one chapter in JupyterLab: no error or stderr output in any cell,
+    and each training cell shows one figure (the live plot redraws in place) and
+    one block of log lines."""
+    _open(lab_page, lab, f"chapters/{RUN_CHAPTER}.ipynb")
+    status = lab_page.locator(".jp-Notebook-ExecutionIndicator")
+    lab_page.wait_for_function(
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        "?.getAttribute('data-status') === 'idle'", timeout=90_000)
+    lab_page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    lab_page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    lab_page.wait_for_function(
+        "() => document.querySelector('.jp-Notebook-ExecutionIndicator')"
+        "?.getAttribute('data-status') === 'busy'", timeout=30_000)
+    deadline = time.monotonic() + 180
+    idle_since = None
+    while idle_since is None or time.monotonic() - idle_since < 2:
+        assert time.monotonic() < deadline, f"{RUN_CHAPTER} still running after 180 s"
+        idle_since = (idle_since or time.monotonic()) if status.get_attribute(
+            "data-status") == "idle" else None
+        lab_page.wait_for_timeout(250)
+    _, sources = _stored(RUN_CHAPTER)
+    cells = tool.lab_scan(lab_page, len(sources))
+    problems = []
+    for i, cell in sorted(cells.items()):
+        for text in cell["errors"]:
+            problems.append(f"{RUN_CHAPTER} cell {i}: error/stderr output: {text!r}")
+    train_cells = [i for i, src in enumerate(sources) if "train_ch3(" in src
+                   and not src.lstrip().startswith("def ")]
+    assert train_cells, f"{RUN_CHAPTER} has no train_ch3 call to check the live plot on"
+    for i in train_cells:
+        cell = cells.get(i, {})
+        if cell.get("figures") != 1:
+            problems.append(f"{RUN_CHAPTER} cell {i} (train_ch3): {cell.get('figures')} "
+                            "figures after the run; the live plot must stay one figure")
+        if cell.get("stdout", 0) > 1:
+            problems.append(f"{RUN_CHAPTER} cell {i} (train_ch3): the log is split into "
+                            f"{cell['stdout']} output blocks")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+RISE_CHAPTER = "02_softmax_regression"
+
+
+def test_rise_slideshow_starts_with_alt_r(lab_page, lab):
+    """Issue 16.1: Alt+R in a chapter opens the RISE slideshow; it shows the title slide
+    as a reveal.js deck built from the same slide metadata, with the math typeset."""
+    _open(lab_page, lab, f"chapters/{RISE_CHAPTER}.ipynb")
+    lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell").first.click()
+    lab_page.keyboard.press("Escape")  # command mode: the notebook itself has the focus
+    lab_page.keyboard.press("Alt+r")
+    frame_el = lab_page.wait_for_selector("iframe[src*='/rise/']", timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_selector(".reveal .slides section.present", timeout=90_000)
+    nb = json.loads((REPO / "chapters" / f"{RISE_CHAPTER}.ipynb").read_text())
+    title = "".join(nb["cells"][0]["source"]).lstrip("# ").splitlines()[0].strip()
+    present = frame.locator(".reveal .slides section.present").first
+    present.locator("h1, h2").first.wait_for(timeout=30_000)
+    assert title in present.locator("h1, h2").first.inner_text()
+    n_slides = sum(c["metadata"]["slideshow"]["slide_type"] == "slide" for c in nb["cells"])
+    frame.wait_for_function(
+        f"() => document.querySelectorAll('.reveal .slides > section').length >= {n_slides}",
+        timeout=30_000)
+    frame.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0",
+                            timeout=30_000)
