@@ -17,22 +17,32 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help lab test test-as-is test-portable unit notebooks portability data install wheelhouse lint slides bench \
         tensorboard execute clean
+.PHONY: slides-check handouts browser platform-check
 
 help:
-	@echo "make lab      start JupyterLab on chapters/ (sets everything up first)"
+	@echo "make lab      start JupyterLab on the course (sets everything up first)"
 	@echo "make test     unit tests + nbval over every notebook (what CI runs)"
-	@echo "make unit     only the unit tests in tests/;  make notebooks: only nbval over chapters/"
+	@echo "make unit     only the unit tests in tests/ (no browser);  make notebooks: only nbval"
 	@echo "make portability  nbval over chapters/ under other OpenBLAS kernels, thread counts and load"
 	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
 	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
 	@echo "make tensorboard  TensorBoard on 127.0.0.1:6006 over runs/ (chapter 11's command-line runs)"
+	@echo "make slides-check  build the decks and check in Chromium that every slide fits"
+	@echo "              1280x720 and 1400x900 (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
+	@echo "make handouts student copies of the chapters without solutions, in build/handouts/"
+	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
-$(PY):
+# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon: say what to do
+# there instead of letting pip fail with a resolver error (README, "Platforms").
+platform-check:
+	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/environment.py; fi
+
+$(PY): | platform-check
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
 	  echo "error: $(PYTHON) not found. This course needs Python 3.11 exactly"; \
 	  echo "(MXNet 1.9.1 needs numpy 1.23.5, which has no wheels for 3.12+). Get it with one of:"; \
@@ -65,16 +75,26 @@ install: $(STAMP)
 data: $(STAMP)
 	$(PY) -m d2l_utils.data fetch
 
+# JupyterLab serves the repository root, so chapters' ../assets/ images load; it opens on
+# the first chapter.  Notebooks from a fresh clone are untrusted and JupyterLab would hide
+# their stored SVG figures until re-run: `jupyter trust` signs them for this user first.
+# LAB_DIR: the folder to serve (tests/test_browser.py serves a copy of chapters/ + assets/).
+LAB_DIR ?= .
+LAB_FIRST := chapters/00_getting_started.ipynb
+LAB_ARGS = --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
+    --ServerApp.root_dir=$(LAB_DIR) --LabApp.default_url=/lab/tree/$(LAB_FIRST) $(LAB_ROOT)
 lab: data
-	@echo "Starting JupyterLab on chapters/ at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)"
-	$(VENV)/bin/jupyter lab --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-	    --ServerApp.root_dir=chapters $(LAB_ROOT)
+	@$(VENV)/bin/jupyter trust $(LAB_DIR)/chapters/*.ipynb >/dev/null
+	@echo "Starting JupyterLab at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)."
+	@echo "Start with $(LAB_FIRST) (it opens by itself), then the chapters in order."
+	@echo "Instructors: Alt+R in a chapter starts its slideshow (README, 'For instructors')."
+	$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check d2l_utils tests bench chapters
 
 unit: data
-	$(PY) -m pytest tests
+	$(PY) -m pytest -m "not browser" tests
 
 notebooks: data
 	$(PY) -m pytest $(NBVAL) chapters
@@ -114,6 +134,7 @@ portability: data
 execute: data
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+	@$(VENV)/bin/jupyter trust $(NOTEBOOKS) >/dev/null
 
 # Decks work offline when npm is present: reveal.js, MathJax, require.js and jQuery are
 # installed next to them. Without npm the decks load them from CDNs (needs a connection).
@@ -128,14 +149,16 @@ REVEAL_OFFLINE := --SlidesExporter.reveal_url_prefix=$(VENDOR)/reveal.js \
     --SlidesExporter.jquery_url=$(VENDOR)/jquery/dist/jquery.min.js
 slides: $(STAMP)
 	@mkdir -p $(SLIDES_DIR)
-	@if command -v npm >/dev/null 2>&1 && npm install --silent --no-audit --no-fund \
-	      --prefix $(SLIDES_DIR)/vendor $(SLIDES_JS) >/dev/null 2>&1; then \
+	@if [ -f $(SLIDES_DIR)/$(VENDOR)/reveal.js/dist/reveal.js ] || { command -v npm >/dev/null 2>&1 \
+	      && npm install --silent --no-audit --no-fund \
+	      --prefix $(SLIDES_DIR)/vendor $(SLIDES_JS) >/dev/null 2>&1; }; then \
 	    echo "reveal.js, MathJax, require.js and jQuery are in $(SLIDES_DIR)/vendor: the decks work offline"; \
 	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(SLIDES_OPTS) $(REVEAL_OFFLINE) $(NOTEBOOKS); \
 	else \
 	    echo "npm not available: the decks load reveal.js, MathJax, require.js and jQuery from CDNs"; \
 	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(SLIDES_OPTS) $(NOTEBOOKS); \
 	fi
+	@$(PY) -m d2l_utils.publish decks $(SLIDES_DIR)
 	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
 
 # Chapter 11: TensorBoard over the run folders that `python -m d2l_utils.run train` writes.
@@ -145,6 +168,19 @@ tensorboard: $(STAMP)
 	@mkdir -p $(RUNS)
 	@echo "TensorBoard over $(RUNS)/ at http://127.0.0.1:$(TB_PORT)/  (a run: .venv/bin/python -m d2l_utils.run train --run-dir $(RUNS)/mlp)"
 	$(VENV)/bin/tensorboard --logdir $(RUNS) --host 127.0.0.1 --port $(TB_PORT)
+# Authors: does every slide fit?  Builds the decks of NOTEBOOKS and checks them in Chromium;
+# screenshots of slides that do not fit go to build/slide-check/.
+slides-check: slides
+	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
+
+# Student copies: solution cells removed, exercise outputs cleared, a note on the solutions.
+HANDOUTS_DIR := build/handouts
+handouts: $(STAMP)
+	$(PY) -m d2l_utils.publish handouts $(HANDOUTS_DIR) $(NOTEBOOKS)
+
+# The browser tests alone (tests/test_browser.py; part of `make test`).
+browser: data
+	$(PY) -m pytest -m browser tests/test_browser.py
 
 bench: data
 	$(PY) bench/bench.py

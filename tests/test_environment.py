@@ -104,3 +104,58 @@ def test_home_folders_are_shown_relative_to_home(monkeypatch, tmp_path):
     assert _home_relative(str(tmp_path / ".cache" / "d2l_utils")) == "~/.cache/d2l_utils"
     system = "/usr/share/datasets/fashion-mnist"
     assert _home_relative(system) == system
+
+
+# ----------------------------------------------------------------------------- platforms
+@pytest.mark.parametrize("system, machine, route", [
+    ("Linux", "x86_64", None),
+    ("Linux", "aarch64", None),
+    ("Darwin", "x86_64", None),  # Intel Mac, or an x86_64 Python under Rosetta 2
+    ("Darwin", "arm64", "macos-arm64"),
+    ("Windows", "AMD64", "windows"),
+    ("MINGW64_NT-10.0-19045", "x86_64", "windows"),  # Git Bash's uname
+    ("CYGWIN_NT-10.0", "x86_64", "windows"),
+])
+def test_platform_problem_names_the_route_for_platforms_without_wheels(system, machine, route):
+    from d2l_utils.environment import PLATFORM_ROUTES, platform_problem
+
+    assert platform_problem(system, machine) == (route and PLATFORM_ROUTES[route])
+
+
+def test_the_routes_say_what_to_do():
+    from d2l_utils.environment import PLATFORM_ROUTES
+
+    assert "WSL2" in PLATFORM_ROUTES["windows"]
+    assert "apt-get install dataset-fashion-mnist" in PLATFORM_ROUTES["windows"]
+    assert "Linux arm64" in PLATFORM_ROUTES["macos-arm64"]
+    assert "Rosetta" in PLATFORM_ROUTES["macos-arm64"]
+
+
+def test_check_environment_stops_at_an_unsupported_platform(capsys):
+    from d2l_utils.environment import EnvironmentProblem, check_environment
+
+    with pytest.raises(EnvironmentProblem, match="Apple silicon.*Linux arm64 container"):
+        check_environment(platform_id=("Darwin", "arm64"), versions=PINNED)
+    assert "Platform  Darwin arm64 (not supported)" in capsys.readouterr().out
+
+
+def test_make_prints_the_route_instead_of_a_pip_error(tmp_path):
+    """`make` runs d2l_utils/environment.py with the system Python before any pip step;
+    a fake `platform` module makes that Python believe it runs on Apple silicon."""
+    import shutil
+    import subprocess
+    import sys
+
+    if not shutil.which("make"):
+        pytest.skip("make not installed")
+    fake = tmp_path / "fake"
+    fake.mkdir()
+    (fake / "sitecustomize.py").write_text(
+        "import platform\nplatform.system = lambda: 'Darwin'\nplatform.machine = lambda: 'arm64'\n")
+    venv = tmp_path / "venv"  # a venv that does not exist: make would create it next
+    env = {"PATH": "/usr/bin:/bin", "PYTHONPATH": str(fake), "HOME": str(tmp_path)}
+    run = subprocess.run(["make", "-C", str(ROOT), f"PYTHON={sys.executable}", f"VENV={venv}",
+                          "install"], env=env, capture_output=True, text=True, timeout=60)
+    assert run.returncode != 0
+    assert "Apple silicon" in run.stderr and "Rosetta" in run.stderr
+    assert not venv.exists(), "make went on to create the virtualenv"

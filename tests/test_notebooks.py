@@ -111,13 +111,66 @@ def test_ignored_outputs_are_checked_by_the_next_cell(nb):
             )
 
 
-def test_relative_links_point_at_files_that_exist(nb):
-    for cell in nb["cells"]:
+REPO = CHAPTERS.parent
+# Markdown links and images, and HTML src/href attributes in markdown cells.
+LINK = re.compile(r"\]\(\s*<?([^)>\s]+)|\b(?:src|href)\s*=\s*[\"']([^\"']+)")
+
+
+def _relative_targets(nb):
+    for i, cell in enumerate(nb["cells"]):
         if cell["cell_type"] != "markdown":
             continue
-        for target in re.findall(r"\]\(([^)#\s]+)", _text(cell, "source")):
-            if "://" not in target:
-                assert (CHAPTERS / target).exists(), f"broken link {target}"
+        for groups in LINK.findall(_text(cell, "source")):
+            target = next(g for g in groups if g).split("#")[0]
+            if target and not re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):
+                yield i, target
+
+
+def _lab_root():
+    """The folder `make lab` serves (its --ServerApp.root_dir, default LAB_DIR)."""
+    makefile = (REPO / "Makefile").read_text()
+    root = re.search(r"--ServerApp\.root_dir=(\S+)", makefile).group(1)
+    if root == "$(LAB_DIR)":
+        root = re.search(r"^LAB_DIR \?= (\S+)$", makefile, re.M).group(1)
+    return (REPO / root).resolve()
+
+
+def test_relative_links_work_in_a_viewer_in_lab_and_in_the_decks(nb):
+    """Issue 9.1: every image and link works in three places.
+
+    * a plain viewer of the repository (GitHub, VS Code): relative to chapters/;
+    * `make lab`: JupyterLab serves files only below its root_dir, so the target
+      must lie inside it (chapters/ alone would 404 on ../assets/);
+    * the `make slides` decks in build/slides/: chapter links become links to the
+      other decks and ../assets/ is copied to build/assets/ (d2l_utils.publish).
+    tests/test_browser.py checks the same in Chromium, on the real lab and decks.
+    """
+    from d2l_utils.publish import DECK_SUFFIX, deck_href
+
+    lab_root = _lab_root()
+    chapters = {p.name for p in NOTEBOOKS}
+    for i, target in _relative_targets(nb):
+        where = f"cell {i}: link {target!r}"
+        path = (CHAPTERS / target).resolve()
+        assert path.exists(), f"{where}: no such file relative to chapters/ (plain viewer)"
+        assert path.is_relative_to(lab_root), (
+            f"{where}: outside {lab_root.name or lab_root}/, which `make lab` serves (404 there)")
+        in_deck = deck_href(target)
+        if in_deck.endswith(DECK_SUFFIX):
+            assert target in chapters, f"{where}: a deck is built only for chapters"
+        else:
+            assert path.is_relative_to(REPO / "assets"), (
+                f"{where}: the decks in build/slides/ see only assets/ (copied to "
+                "build/assets/) and the other chapters; put the file in assets/")
+
+
+def test_deck_links_point_at_the_other_decks():
+    from d2l_utils.publish import deck_href
+
+    assert deck_href("02_softmax_regression.ipynb") == "02_softmax_regression.slides.html"
+    assert deck_href("03_x.ipynb#Training") == "03_x.slides.html#Training"
+    for unchanged in ("../assets/net.svg", "https://d2l.ai/x.ipynb", "#Exercises", "notes.md"):
+        assert deck_href(unchanged) == unchanged
 
 
 def test_suite_runs_nbval_in_compare_mode():

@@ -1,0 +1,157 @@
+"""Turn the chapters into what instructors hand out: slide decks and student handouts.
+
+Not taught in a chapter: `make slides` and `make handouts` run this (README, "For
+instructors").
+
+    python -m d2l_utils.publish decks build/slides         # after nbconvert wrote the decks
+    python -m d2l_utils.publish handouts build/handouts chapters/*.ipynb
+
+Links and images in the chapters are written for a plain viewer of the repository:
+relative to chapters/, other chapters as ``NN_name.ipynb``, figures as
+``../assets/name.svg``.  The decks live in build/slides/, so ``decks`` copies
+assets/ to build/assets/ (``../assets/`` resolves there too) and points chapter
+links at the other decks (``NN_name.slides.html``).
+"""
+
+import argparse
+import copy
+import re
+import shutil
+import sys
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+CHAPTERS = REPO / "chapters"
+ASSETS = REPO / "assets"
+DECK_SUFFIX = ".slides.html"
+CHAPTER_LINK = re.compile(r"^([0-9A][0-9]_[\w-]+)\.ipynb(#.*)?$")
+_HREF = re.compile(r'(<a\s[^>]*href=")([^"]+)(")')
+
+SOLUTION_TAG, EXERCISE_TAG = "solution", "exercise"
+HANDOUT_NOTE = """\
+> **Student handout.** The reference solutions of the exercises are not in this copy.
+> Work through the exercises first: each self-check prints what is still wrong.
+> The full chapter, with its reference solutions at the end (collapsed), is
+> `chapters/{name}` in the course repository; ask your instructor if you were
+> only given the handouts."""
+
+
+def deck_href(href):
+    """Where a link of a chapter points from its deck in build/slides/.
+
+    Chapter links go to that chapter's deck; everything else (``../assets/...``,
+    absolute URLs, ``#anchors``) is unchanged, because build/assets/ mirrors assets/.
+    """
+    match = CHAPTER_LINK.match(href)
+    if match and "://" not in href:
+        return match.group(1) + DECK_SUFFIX + (match.group(2) or "")
+    return href
+
+
+def finish_decks(slides_dir):
+    """Copy assets/ next to ``slides_dir`` and point chapter links at the decks.
+
+    Returns the number of links rewritten.  Safe to run twice.
+    """
+    slides_dir = Path(slides_dir)
+    decks = sorted(slides_dir.glob("*" + DECK_SUFFIX))
+    if not decks:
+        raise FileNotFoundError(f"no *{DECK_SUFFIX} in {slides_dir}: run nbconvert --to slides "
+                                "first (`make slides` does both)")
+    target = slides_dir.parent / "assets"
+    if ASSETS.is_dir():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(ASSETS, target)
+    rewritten = 0
+    for deck in decks:
+        html = deck.read_text(encoding="utf-8")
+
+        def fix(m):
+            nonlocal rewritten
+            new = deck_href(m.group(2))
+            rewritten += new != m.group(2)
+            return m.group(1) + new + m.group(3)
+
+        deck.write_text(_HREF.sub(fix, html), encoding="utf-8")
+    return rewritten
+
+
+# ----------------------------------------------------------------------------- handouts
+def _tags(cell):
+    return cell.get("metadata", {}).get("tags", [])
+
+
+def handout(nb, name):
+    """A copy of notebook ``nb`` for students: solution cells removed, the outputs of
+    exercise cells cleared, a note on where the solutions are as the first cell,
+    everything else kept.  The "Reference solutions" heading goes with the solutions.
+    """
+    import nbformat
+
+    nb = copy.deepcopy(nb)
+    cells = []
+    for cell in nb.cells:
+        if SOLUTION_TAG in _tags(cell):
+            continue
+        if cell.cell_type == "code" and EXERCISE_TAG in _tags(cell):
+            cell.outputs, cell.execution_count = [], None
+        cells.append(cell)
+    # Drop the "Reference solutions" heading cell if no solution follows it any more.
+    cells = [c for c in cells if not (c.cell_type == "markdown" and
+             re.match(r"#+\s*Reference solutions", c.source.strip(), re.I))]
+    note = nbformat.v4.new_markdown_cell(HANDOUT_NOTE.format(name=name))
+    note.metadata["slideshow"] = {"slide_type": "skip"}  # the decks start at the title
+    note.metadata["tags"] = ["handout-note"]
+    cells.insert(0, note)
+    nb.cells = cells
+    nbformat.validator.normalize(nb)
+    return nb
+
+
+def write_handouts(notebooks, out_dir):
+    """Write a handout of each notebook into ``out_dir`` (created); returns the paths.
+
+    assets/ is copied next to it, so ``../assets/`` images work in the handouts too.
+    """
+    import nbformat
+
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if ASSETS.is_dir():
+        shutil.rmtree(out_dir.parent / "assets", ignore_errors=True)
+        shutil.copytree(ASSETS, out_dir.parent / "assets")
+    written = []
+    for path in map(Path, notebooks):
+        if path.suffix != ".ipynb" or not path.is_file():
+            raise FileNotFoundError(f"handouts: {path} is not a notebook file; pass "
+                                    "chapters/NN_name.ipynb paths")
+        nb = nbformat.read(path, as_version=4)
+        out = out_dir / path.name
+        nbformat.write(handout(nb, path.name), out)
+        written.append(out)
+    return written
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m d2l_utils.publish", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", required=True)
+    decks = sub.add_parser("decks", help="finish nbconvert's decks: assets and chapter links")
+    decks.add_argument("slides_dir")
+    hand = sub.add_parser("handouts", help="student copies without the solutions")
+    hand.add_argument("out_dir")
+    hand.add_argument("notebooks", nargs="+")
+    args = parser.parse_args(argv)
+    if args.command == "decks":
+        n = finish_decks(args.slides_dir)
+        print(f"decks: assets copied to {Path(args.slides_dir).parent / 'assets'}, "
+              f"{n} chapter link(s) now point at the other decks")
+    else:
+        written = write_handouts(args.notebooks, args.out_dir)
+        print(f"handouts: {len(written)} chapter(s) written to {args.out_dir}/ without "
+              "solution cells and with exercise outputs cleared")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

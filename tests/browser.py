@@ -1,0 +1,315 @@
+"""Look at the course the way people see it: headless Chromium driven by Playwright.
+
+Not a test module (pytest collects tests/test_browser.py, which uses this); also the
+`make slides-check` tool authors run on their decks:
+
+    python tests/browser.py build/slides/05_x.slides.html [...]
+
+For each deck and each viewport (1280x720 and 1400x900) it visits every slide and
+sub-slide and reports, naming the deck, slide number and heading:
+  * overflow: the content is taller or wider than reveal.js's slide canvas
+    (1200x700), or reaches past the window (then the bottom is cut off or only
+    reachable by a scrollbar inside the slide);
+  * a sub-slide whose first cell is not a markdown heading;
+  * images that do not load (naturalWidth == 0) and relative links whose target
+    is not in the build.
+Screenshots of every offending slide go to build/slide-check/<deck>/.
+"""
+
+import os
+import shutil
+import subprocess
+import sys
+import urllib.parse
+from dataclasses import dataclass, field
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+BUILD = REPO / "build"
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+VIEWPORTS = ((1280, 720), (1400, 900))
+
+
+class BrowserUnavailable(RuntimeError):
+    """Playwright or Chromium is missing; the message says how to get them."""
+
+
+def launch(playwright):
+    """Chromium from the system (Playwright's own download is not needed)."""
+    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    if not path:
+        raise BrowserUnavailable(
+            f"no Chromium at {CHROMIUM} or on PATH: `sudo apt-get install -y chromium` "
+            "(Debian/Ubuntu), or set CHROMIUM=/path/to/chromium")
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
+def ensure_chromium():
+    """Install Debian's chromium when running as root and it is missing (as `make data`
+    installs the dataset package); return a reason string if it stays unavailable."""
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        return "Python package playwright missing: `make install` (it is in the test extra)"
+    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return None
+    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
+        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
+            subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL,
+                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
+        if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+            return None
+        return "`apt-get install chromium` failed (no network or no package source?)"
+    return ("Chromium not found and not root: `sudo apt-get install -y chromium` "
+            "(Debian/Ubuntu), or set CHROMIUM=/path/to/chromium")
+
+
+# ----------------------------------------------------------------------------- decks
+@dataclass
+class DeckReport:
+    deck: str
+    viewport: tuple
+    slides: int = 0  # top-level slides
+    subslides: int = 0  # every slide and sub-slide (what a presenter pages through)
+    overflowing: list = field(default_factory=list)
+    problems: list = field(default_factory=list)
+    screenshots: list = field(default_factory=list)
+
+    def summary(self):
+        w, h = self.viewport
+        return (f"{self.deck} at {w}x{h}: {self.slides} slides, {self.subslides} incl. "
+                f"sub-slides, {len(self.overflowing)} overflowing")
+
+
+# Runs in the deck: reveal.js is loaded through require.js, so fetch its API from there.
+_READY = """() => new Promise(resolve => {
+  const done = R => {
+    window.__R = R;
+    if (!window.MathJax || !MathJax.Hub) { resolve(true); return; }
+    MathJax.Hub.Queue(() => resolve(true));
+  };
+  const wait = () => {
+    const defined = (window.requirejs && requirejs.s.contexts._.defined) || {};
+    const key = Object.keys(defined).find(k => /reveal(\\.min)?(\\.js)?$/.test(k));
+    const R = key && defined[key];
+    if (R && R.isReady && R.isReady()) done(R); else setTimeout(wait, 50);
+  };
+  wait();
+})"""
+
+_SLIDES = """() => Array.from(document.querySelectorAll('.reveal .slides > section')).map(
+  (s, h) => { const inner = s.querySelectorAll(':scope > section');
+              return inner.length ? inner.length : 1; })"""
+
+_MEASURE = """([h, v]) => {
+  const R = window.__R, cfg = R.getConfig();
+  const top = document.querySelectorAll('.reveal .slides > section')[h];
+  const inner = top.querySelectorAll(':scope > section');
+  const s = inner.length ? inner[v] : top;
+  const heading = s.querySelector('h1, h2, h3, h4, h5, h6');
+  const firstCell = s.querySelector('.jp-Cell');
+  let headed = false;
+  if (firstCell && firstCell.classList.contains('jp-MarkdownCell')) {
+    const md = firstCell.querySelector('.jp-RenderedMarkdown');
+    headed = !!(md && md.firstElementChild && /^H[1-6]$/.test(md.firstElementChild.tagName));
+  }
+  let bottom = 0, right = 0;
+  for (const el of s.querySelectorAll('.jp-Cell *')) {
+    const r = el.getBoundingClientRect();
+    if (r.width === 0 && r.height === 0) continue;
+    bottom = Math.max(bottom, r.bottom); right = Math.max(right, r.right);
+  }
+  const text = s.textContent.replace(/\\s+/g, ' ').trim().slice(0, 40);
+  return {title: heading ? heading.textContent.replace(/\u00b6$/, '').trim()
+                         : `(no heading; starts "${text}")`,
+          headed: headed, contentHeight: s.scrollHeight, contentWidth: s.scrollWidth,
+          slideHeight: cfg.height, slideWidth: cfg.width,
+          bottom: bottom, right: right, winH: window.innerHeight, winW: window.innerWidth};
+}"""
+
+_IMAGES = """() => Array.from(document.images).map(img => ({
+  src: img.getAttribute('src').slice(0, 120), ok: img.complete && img.naturalWidth > 0}))"""
+
+_LINKS = """() => Array.from(document.querySelectorAll('a[href]')).map(a => [
+  a.getAttribute('href'), a.href])"""
+
+
+def _wait_ready(page, timeout=30_000):
+    page.wait_for_function("() => document.readyState === 'complete'", timeout=timeout)
+    page.evaluate(_READY)
+
+
+def _broken_links(page, all_decks):
+    """Relative links whose target is not on disk.  With ``all_decks=False`` (one
+    chapter built by `make slides-check NOTEBOOKS=...`) a link to another chapter's
+    deck counts as fine when that chapter exists: `make slides` builds its deck."""
+    broken = []
+    for raw, absolute in page.evaluate(_LINKS):
+        parsed = urllib.parse.urlparse(absolute)
+        if parsed.scheme != "file" or raw.startswith("#"):
+            continue
+        target = Path(urllib.parse.unquote(parsed.path))
+        if target.exists():
+            continue
+        chapter = REPO / "chapters" / target.name.replace(".slides.html", ".ipynb")
+        if not all_decks and target.name.endswith(".slides.html") and chapter.exists():
+            continue
+        broken.append(raw)
+    return broken
+
+
+def check_deck(browser, deck, viewports=VIEWPORTS, shots=BUILD / "slide-check",
+               all_decks=True):
+    """Visit every slide of ``deck`` (a .slides.html file) in windows of each of
+    ``viewports`` (one page load: the window is resized); one DeckReport per viewport."""
+    deck = Path(deck).resolve()
+    name = deck.name.removesuffix(".slides.html")
+    w0, h0 = viewports[0]
+    page = browser.new_page(viewport={"width": w0, "height": h0})
+    reports = []
+    try:
+        page.goto(deck.as_uri())
+        _wait_ready(page)
+        load_problems = [f"{name}: image does not load: {img['src']}"
+                         for img in page.evaluate(_IMAGES) if not img["ok"]]
+        load_problems += [f"{name}: link target missing next to the deck: {link}"
+                          for link in _broken_links(page, all_decks)]
+        # No slide-in animation: measure where a slide settles, not where it flies.
+        page.evaluate("() => window.__R.configure({transition: 'none', "
+                      "backgroundTransition: 'none'})")
+        counts = page.evaluate(_SLIDES)
+        for viewport in viewports:
+            page.set_viewport_size({"width": viewport[0], "height": viewport[1]})
+            page.evaluate("() => window.__R.layout()")
+            report = DeckReport(name, viewport, len(counts), sum(counts))
+            report.problems.extend(load_problems)
+            _check_slides(page, report, counts, shots)
+            reports.append(report)
+    finally:
+        page.close()
+    return reports
+
+
+def _check_slides(page, report, counts, shots):
+    name, (width, height) = report.deck, report.viewport
+    number = 0
+    for h, n in enumerate(counts):
+        for v in range(n):
+            number += 1
+            page.evaluate("([h, v]) => { window.__R.slide(h, v); window.__R.layout(); }", [h, v])
+            page.wait_for_timeout(30)
+            m = page.evaluate(_MEASURE, [h, v])
+            where = f"{name} slide {number}/{report.subslides} (#/{h}/{v}) {m['title']!r}"
+            faults = []
+            if m["bottom"] > m["winH"] + 1:
+                faults.append(f"content ends {m['bottom'] - m['winH']:.0f}px below the "
+                              f"{m['winW']}x{m['winH']} window ({m['contentHeight']}px "
+                              f"tall on a {m['slideHeight']}px slide)")
+            if m["right"] > m["winW"] + 1:
+                faults.append(f"content reaches {m['right'] - m['winW']:.0f}px past the "
+                              f"right edge (a code line too long? {m['contentWidth']}px "
+                              f"wide on a {m['slideWidth']}px slide)")
+            if faults:
+                report.overflowing.append(f"{where}: " + "; ".join(faults))
+            if not m["headed"] and width == VIEWPORTS[0][0]:
+                report.problems.append(f"{where}: does not start with a markdown heading")
+            if faults or not m["headed"]:
+                shot = shots / name / f"{width}x{height}-slide{number:02d}.png"
+                shot.parent.mkdir(parents=True, exist_ok=True)
+                page.screenshot(path=str(shot))
+                report.screenshots.append(shot)
+
+
+def check_decks(decks, viewports=VIEWPORTS, all_decks=True):
+    """Every deck at every viewport; returns the list of DeckReports."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = launch(p)
+        try:
+            return [report for deck in decks
+                    for report in check_deck(browser, deck, viewports, all_decks=all_decks)]
+        finally:
+            browser.close()
+
+
+# ----------------------------------------------------------------------------- JupyterLab
+# What one notebook shows, for the cells JupyterLab has rendered (it renders only the
+# cells near the viewport, so callers scroll; see lab_scan).
+_LAB_CELLS = """() => {
+  const panel = document.querySelector('.jp-NotebookPanel:not(.lm-mod-hidden)');
+  if (!panel) return null;
+  return Array.from(panel.querySelectorAll('.jp-Notebook .jp-Cell')).map(c => {
+    const outs = Array.from(c.querySelectorAll('.jp-OutputArea-output'));
+    return {
+      index: Number(c.dataset.windowedListIndex),
+      hiddenFigures: outs.filter(o => /^\\s*<Figure size/.test(o.textContent)).length,
+      figures: c.querySelectorAll('.jp-OutputArea-output.jp-RenderedSVG, '
+                                  + '.jp-OutputArea-output.jp-RenderedImage').length,
+      stdout: c.querySelectorAll('[data-mime-type="application/vnd.jupyter.stdout"]').length,
+      errors: Array.from(c.querySelectorAll(
+          '[data-mime-type="application/vnd.jupyter.stderr"]')).map(
+          o => o.textContent.slice(0, 300)),
+      images: Array.from(c.querySelectorAll('.jp-RenderedMarkdown img')).map(
+          i => [i.getAttribute('src'), i.complete, i.naturalWidth]),
+    };
+  });
+}"""
+_LAB_SCROLL = """(top) => {
+  const outer = document.querySelector(
+      '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-WindowedPanel-outer');
+  if (top) outer.scrollTop = 0; else outer.scrollTop += outer.clientHeight * 0.7;
+  return outer.scrollTop + outer.clientHeight >= outer.scrollHeight - 2;
+}"""
+
+
+_LAB_COUNT = """() => document.querySelectorAll(
+    '.jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-Cell').length"""
+
+
+def lab_scan(page, n_cells, settle_ms=200, timeout_s=90):
+    """Wait until JupyterLab has attached all ``n_cells`` cells of the active notebook (it
+    adds them progressively), scroll from top to bottom so each one renders, and return
+    {cell index: what it shows} (the last state seen of each cell)."""
+    page.wait_for_function(f"() => ({_LAB_COUNT})() >= {n_cells}", timeout=timeout_s * 1000)
+    seen = {}
+    page.evaluate(_LAB_SCROLL, True)
+    for _ in range(500):
+        page.wait_for_timeout(settle_ms)
+        for cell in page.evaluate(_LAB_CELLS) or []:
+            seen[cell["index"]] = cell
+        if page.evaluate(_LAB_SCROLL, False):
+            page.wait_for_timeout(settle_ms)
+            for cell in page.evaluate(_LAB_CELLS) or []:
+                seen[cell["index"]] = cell
+            break
+    return seen
+
+
+def main(argv):
+    decks = [Path(a) for a in argv]
+    missing = [str(d) for d in decks if not d.exists()]
+    if not decks or missing:
+        print(f"usage: python tests/browser.py DECK.slides.html ... (missing: {missing}); "
+              "`make slides-check NOTEBOOKS=chapters/NN_x.ipynb` builds and checks one chapter")
+        return 2
+    reason = ensure_chromium()
+    if reason:
+        print(f"slides-check: cannot run: {reason}")
+        return 2
+    bad = 0
+    for report in check_decks(decks, all_decks=False):
+        print(report.summary())
+        for line in report.overflowing + report.problems:
+            print("  " + line)
+        bad += len(report.overflowing) + len(report.problems)
+        if report.screenshots:
+            print(f"  screenshots: {report.screenshots[0].parent.relative_to(REPO)}/")
+    print("slides-check: every slide fits and every image loads" if not bad
+          else f"slides-check: {bad} problem(s)")
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

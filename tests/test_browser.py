@@ -1,0 +1,297 @@
+"""What people see, checked in a real browser (headless Chromium via Playwright).
+
+Marked ``browser``: `make browser` runs only these; `make test` runs them with the
+rest.  They skip with the reason when Chromium or Playwright is missing, except
+under CI=true, where that is a failure.  Screenshots of failures go to build/.
+
+* the `make slides` decks (tests/browser.py does the measuring): every slide and
+  sub-slide fits 1280x720 and 1400x900, starts with a heading, every image loads
+  and every relative link has its target next to the decks.
+"""
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from types import SimpleNamespace
+
+import browser as tool
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+CHAPTERS = sorted((REPO / "chapters").glob("[0-9A][0-9]_*.ipynb"))
+pytestmark = pytest.mark.browser
+
+
+def skip_or_fail(reason):
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: the browser tests must not be skipped)", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    reason = tool.ensure_chromium()
+    if reason:
+        skip_or_fail(reason)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            browser = tool.launch(p)
+        except Exception as err:  # a broken install: say what failed
+            skip_or_fail(f"Chromium does not start: {err}")
+        yield browser
+        browser.close()
+
+
+VENV = Path(sys.executable).parents[1]
+# The tests run inside an installed environment: nested makes must not reinstall it
+# (-o: treat the install stamp as up to date even if pyproject.toml is newer).
+MAKE = ["make", "-C", str(REPO), f"PYTHON={sys.executable}", f"VENV={VENV}",
+        "-o", f"{VENV}/.installed-stamp"]
+
+
+def _make(*args, timeout=600):
+    run = subprocess.run([*MAKE, *args], capture_output=True, text=True, timeout=timeout)
+    assert run.returncode == 0, f"make {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
+    return run
+
+
+@pytest.fixture(scope="session")
+def decks():
+    """The decks as `make slides` builds them (build/slides/)."""
+    _make("slides")
+    return {p.stem: REPO / "build" / "slides" / f"{p.stem}.slides.html" for p in CHAPTERS}
+
+
+@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS])
+def test_every_slide_fits_and_every_image_and_link_works(chromium, decks, chapter):
+    reports = tool.check_deck(chromium, decks[chapter])
+    lines = [r.summary() for r in reports]
+    for r in reports:
+        lines += r.overflowing + r.problems
+    shots = {s.parent for r in reports for s in r.screenshots}
+    if any(r.overflowing or r.problems for r in reports):
+        pytest.fail("\n".join(lines + [f"screenshots: {s}" for s in sorted(shots)]),
+                    pytrace=False)
+    assert all(r.subslides > 0 for r in reports), "the deck has no slides"
+
+
+# ----------------------------------------------------------------------------- JupyterLab
+TOKEN = "course-browser-test"
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _stored(chapter):
+    """Code cells (by notebook index) with a stored image output, and all cell sources."""
+    nb = json.loads((REPO / "chapters" / f"{chapter}.ipynb").read_text())
+    figures = {i for i, c in enumerate(nb["cells"]) if c["cell_type"] == "code"
+               and any(k.startswith("image/") for o in c.get("outputs", [])
+                       for k in o.get("data", {}))}
+    return figures, ["".join(c["source"]) for c in nb["cells"]]
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """JupyterLab started by `make lab` on a free port, as a student on a fresh clone:
+    new Jupyter data/config dirs (nothing trusted yet, no settings), serving a copy of
+    chapters/ and assets/ (so running cells or autosave never touch the repository)."""
+    root = tmp_path_factory.mktemp("lab")
+    serve = root / "course"
+    shutil.copytree(REPO / "chapters", serve / "chapters")
+    shutil.copytree(REPO / "assets", serve / "assets")
+    port = _free_port()
+    env = {**os.environ, "JUPYTER_TOKEN": TOKEN, "JUPYTER_DATA_DIR": str(root / "data"),
+           "JUPYTER_CONFIG_DIR": str(root / "config"), "JUPYTER_RUNTIME_DIR": str(root / "run"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
+    log = open(root / "lab.log", "w")  # noqa: SIM115 (closed below)
+    proc = subprocess.Popen(
+        [*MAKE, "lab", f"LAB_PORT={port}", f"LAB_DIR={serve}"],
+        env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={TOKEN}", timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    log.flush()
+                    pytest.fail(f"`make lab` did not serve on {base}:\n"
+                                + (root / "lab.log").read_text()[-3000:], pytrace=False)
+                time.sleep(0.3)
+        yield SimpleNamespace(base=base, log=root / "lab.log", root=serve)
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+        log.close()
+
+
+@pytest.fixture
+def lab_page(chromium, lab, request):
+    """A fresh browser page; if the test fails, a screenshot of it goes to build/browser/."""
+    context = chromium.new_context(viewport={"width": 1400, "height": 900})
+    page = context.new_page()
+    failed_before = request.session.testsfailed
+    yield page
+    if request.session.testsfailed > failed_before:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        shot = SHOTS / f"{request.node.name.replace('/', '_')}.png"
+        page.screenshot(path=str(shot))
+        print(f"screenshot: {shot}")
+    context.close()
+
+
+SHOTS = REPO / "build" / "browser"
+
+
+def _open(page, lab, path):
+    # reset: start from an empty layout, not with the tabs an earlier test left open
+    page.goto(f"{lab.base}/lab/tree/{path}?reset&token={TOKEN}")
+    # The first cell of every chapter is markdown: an empty code cell means "still loading".
+    page.wait_for_selector(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook .jp-MarkdownCell",
+                           timeout=90_000)
+
+
+def test_make_lab_opens_chapter_00_and_says_so(lab_page, lab):
+    lab_page.goto(f"{lab.base}/?token={TOKEN}")
+    tab = lab_page.locator(".lm-TabBar-tab.lm-mod-current .lm-TabBar-tabLabel")
+    tab.filter(has_text="00_getting_started.ipynb").wait_for(timeout=90_000)
+    assert "Start with chapters/00_getting_started.ipynb" in lab.log.read_text()
+
+
+@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS])
+def test_stored_figures_and_images_show_on_first_open(lab_page, lab, chapter):
+    """Issue 9.2: a fresh clone's figures are visible before anything runs (untrusted
+    notebooks would show '<Figure size ...>' instead), and markdown images load."""
+    _open(lab_page, lab, f"chapters/{chapter}.ipynb")
+    figures, sources = _stored(chapter)
+    cells = tool.lab_scan(lab_page, len(sources))
+    problems = []
+    for i in sorted(figures):
+        cell = cells.get(i)
+        if cell is None:
+            problems.append(f"{chapter} cell {i}: never rendered while scrolling")
+        elif cell["hiddenFigures"] or not cell["figures"]:
+            problems.append(f"{chapter} cell {i}: stored figure shown as text "
+                            "('<Figure size ...>': notebook not trusted?)")
+    for i, cell in sorted(cells.items()):
+        for src, complete, width in cell["images"]:
+            if not (complete and width > 0):
+                problems.append(f"{chapter} cell {i}: image {src} does not load in JupyterLab")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+RUN_CHAPTER = "04_softmax_concise_gluon"
+RUN_LIMIT_S = 600
+
+
+def test_a_chapter_runs_in_lab_without_errors_and_one_live_plot(lab_page, lab):
+    """Run All on one chapter in JupyterLab: no error or stderr output in any cell,
+    and each training cell with a live plot shows one figure (the plot redraws in
+    place) and one block of log lines (JupyterLab merges consecutive stdout)."""
+    _open(lab_page, lab, f"chapters/{RUN_CHAPTER}.ipynb")
+    indicator = ".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook-ExecutionIndicator"
+    status = lab_page.locator(indicator)
+    lab_page.wait_for_function(
+        f"() => document.querySelector('{indicator}')"
+        "?.getAttribute('data-status') === 'idle'", timeout=90_000)
+    lab_page.locator(".lm-MenuBar-itemLabel", has_text="Run").first.click()
+    lab_page.locator(".lm-Menu-itemLabel", has_text="Run All Cells").first.click()
+    lab_page.wait_for_function(
+        f"() => document.querySelector('{indicator}')"
+        "?.getAttribute('data-status') === 'busy'", timeout=30_000)
+    # About a minute on an idle 2-core machine; the limit only catches a hung kernel.
+    deadline = time.monotonic() + RUN_LIMIT_S
+    idle_since = None
+    while idle_since is None or time.monotonic() - idle_since < 2:
+        assert time.monotonic() < deadline, f"{RUN_CHAPTER} still running after {RUN_LIMIT_S} s"
+        idle_since = (idle_since or time.monotonic()) if status.get_attribute(
+            "data-status") == "idle" else None
+        lab_page.wait_for_timeout(250)
+    figures, sources = _stored(RUN_CHAPTER)
+    cells = tool.lab_scan(lab_page, len(sources))
+    problems = []
+    for i, cell in sorted(cells.items()):
+        for text in cell["errors"]:
+            problems.append(f"{RUN_CHAPTER} cell {i}: error/stderr output: {text!r}")
+    # Training cells with a live plot: those that call train_ch3 and stored a figure
+    # (plot=False calls store only their log).
+    train_cells = [i for i in sorted(figures) if "train_ch3(" in sources[i]]
+    assert train_cells, f"{RUN_CHAPTER} has no train_ch3 plot to check the live plot on"
+    for i in train_cells:
+        cell = _show_cell(lab_page, i) or cells.get(i, {})
+        if cell.get("figures") != 1:
+            problems.append(f"{RUN_CHAPTER} cell {i} (train_ch3): {cell.get('figures')} "
+                            "figures after the run; the live plot must stay one figure "
+                            f"(outputs shown: {cell.get('mimes')})")
+        if cell.get("stdout", 0) > 1:
+            problems.append(f"{RUN_CHAPTER} cell {i} (train_ch3): the log is split into "
+                            f"{cell['stdout']} output blocks")
+    if problems:
+        pytest.fail("\n".join(problems), pytrace=False)
+
+
+def _show_cell(page, index, wait_ms=15_000):
+    """Scroll cell ``index`` of the open notebook into view and give its outputs time to
+    render; return what it shows (as lab_scan does), with the outputs' MIME types."""
+    sel = (".jp-NotebookPanel:not(.lm-mod-hidden) "
+           f".jp-Cell[data-windowed-list-index='{index}']")
+    cell = page.locator(sel)
+    if cell.count() == 0:
+        return None
+    cell.scroll_into_view_if_needed()
+    try:
+        page.wait_for_selector(f"{sel} .jp-RenderedSVG, {sel} .jp-RenderedImage",
+                               timeout=wait_ms)
+    except Exception:  # reported below with what the cell does show
+        pass
+    shown = {c["index"]: c for c in page.evaluate(tool._LAB_CELLS) or []}.get(index)
+    if shown is not None:
+        shown["mimes"] = page.evaluate(
+            f"() => Array.from(document.querySelectorAll(\"{sel} .jp-OutputArea-output\"))"
+            ".map(o => o.dataset.mimeType || o.className)")
+    return shown
+
+
+RISE_CHAPTER = "02_softmax_regression"
+
+
+def test_rise_slideshow_starts_with_alt_r(lab_page, lab):
+    """Issue 16.1: Alt+R in a chapter opens the RISE slideshow; it shows the title slide
+    as a reveal.js deck built from the same slide metadata, with the math typeset."""
+    _open(lab_page, lab, f"chapters/{RISE_CHAPTER}.ipynb")
+    lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-MarkdownCell").first.click()
+    lab_page.keyboard.press("Escape")  # command mode: the notebook itself has the focus
+    lab_page.keyboard.press("Alt+r")
+    frame_el = lab_page.wait_for_selector("iframe[src*='/rise/']", timeout=60_000)
+    frame = frame_el.content_frame()
+    frame.wait_for_selector(".reveal .slides section.present", timeout=240_000)
+    nb = json.loads((REPO / "chapters" / f"{RISE_CHAPTER}.ipynb").read_text())
+    title = "".join(nb["cells"][0]["source"]).lstrip("# ").splitlines()[0].strip()
+    present = frame.locator(".reveal .slides section.present").first
+    present.locator("h1, h2").first.wait_for(timeout=30_000)
+    assert title in present.locator("h1, h2").first.inner_text()
+    n_slides = sum(c["metadata"]["slideshow"]["slide_type"] == "slide" for c in nb["cells"])
+    frame.wait_for_function(
+        f"() => document.querySelectorAll('.reveal .slides > section').length >= {n_slides}",
+        timeout=30_000)
+    frame.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0",
+                            timeout=30_000)
