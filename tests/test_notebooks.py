@@ -17,6 +17,7 @@ EXPECTED = [
     "03_softmax_from_scratch.ipynb",
     "04_softmax_concise_gluon.ipynb",
     "08_backprop_numpy.ipynb",
+    "10_optimization.ipynb",
     "11_training_in_practice.ipynb",
 ]
 SLIDE_TYPES = {"slide", "subslide", "fragment", "-", "skip", "notes"}
