@@ -80,3 +80,14 @@ from .gradcheck import (
 )
 from .numpy_bridge import NumpyMLP, numpy_softmax_cross_entropy
 from .checks import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
+
+# --- optimizers, schedules, trainers: chapters/10_optimization.ipynb ---
+from .optim import (
+    adam_update,
+    init_states,
+    make_schedule,
+    make_trainer,
+    momentum_update,
+    rmsprop_update,
+    sgd_update,
+)
