@@ -177,7 +177,7 @@ class Animator:
                 names = [name for i, name in enumerate(legend) if self._panel(i) == k]
                 set_axes(self.axes[k], xlabel, label, xlim, ylim, xscale, yscale, names, loc)
             if self.panels is not None:
-                self.fig.subplots_adjust(wspace=0.3)
+                self.fig.subplots_adjust(wspace=0.3, bottom=0.2)
 
         self.config_axes = config_axes
         self.X, self.Y, self.fmts = None, None, fmts
