@@ -143,7 +143,8 @@ class Animator:
     losses (names ending in "loss") and accuracies (ending in "acc" or
     "accuracy"), as ``train_ch3``'s does, the curves go on two panels side by
     side, y-labelled "loss" and "accuracy", because the two are on different
-    scales; the figure is then twice as wide.  Otherwise all curves share
+    scales; the figure is then twice as wide and 20% lower (so that it fits a
+    slide with the training log under it).  Otherwise all curves share
     ``self.axes[0]``.  Legends stay at a fixed place (``legend_loc``; default
     'upper right', and 'lower right' on the accuracy panel, where rising
     curves leave room), so they do not jump from frame to frame.  ``ylim``
@@ -163,7 +164,7 @@ class Animator:
         self.panels = (_loss_acc_panels(legend)
                        if ylabel is None and nrows * ncols == 1 else None)
         if self.panels is not None:
-            nrows, ncols, figsize = 1, 2, (2 * figsize[0], figsize[1])
+            nrows, ncols, figsize = 1, 2, (2 * figsize[0], 0.8 * figsize[1])
             panel_config = [("loss", legend_loc or "upper right"),
                             ("accuracy", legend_loc or "lower right")]
         else:

@@ -112,7 +112,7 @@ def test_animator_puts_losses_and_accuracies_on_two_labelled_panels(no_display):
     own y axes, each labelled, so neither is squashed and the reader knows which is which."""
     animator = d2l.Animator(xlabel="epoch", legend=["train loss", "train acc", "test acc"],
                             xlim=[1, 3], fmts=("-o", "m--s", "g-.^"))
-    assert list(animator.fig.get_size_inches()) == [7, 2.5]
+    assert list(animator.fig.get_size_inches()) == [7, 2.0]
     for epoch, values in enumerate([(0.9, 0.5, 0.6), (0.6, 0.7, 0.72), (0.4, 0.8, 0.79)], 1):
         animator.add(epoch, values)
     loss_ax, acc_ax = animator.axes
