@@ -131,9 +131,13 @@ portability: data
 	if [ -n "$$failed" ]; then echo "portability: FAILED under:$$failed"; exit 1; fi; \
 	echo "portability: every entry of the matrix passed"
 
+# Consecutive printed lines are stored as one output (a training log is one block, as in
+# JupyterLab), not one output per flush.
 execute: data
 	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False $(NOTEBOOKS)
+	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+	    '--NotebookExporter.preprocessors=["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
+	    $(NOTEBOOKS)
 	@$(VENV)/bin/jupyter trust $(NOTEBOOKS) >/dev/null
 
 # Decks work offline when npm is present: reveal.js, MathJax, require.js and jQuery are

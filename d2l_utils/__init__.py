@@ -49,6 +49,9 @@ from .mlp import (
 from .device import num_gpus, set_seed, try_gpu
 from .environment import EnvironmentProblem, check_environment
 
+# --- where a classifier errs: chapters/04_softmax_concise_gluon.ipynb ---
+from .evaluation import confusion_matrix, misclassified, show_confusion_matrix
+
 # --- self-checks for exercises ---
 from .checks import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
 

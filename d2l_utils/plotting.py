@@ -54,10 +54,13 @@ def set_figsize(figsize=(3.5, 2.5)):
     plt.rcParams["figure.figsize"] = figsize
 
 
-def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
+def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend, legend_loc=None):
     """Label, scale and limit one matplotlib ``Axes``; add ``legend`` (list of str) and a grid.
 
-    Introduced in chapters/03_softmax_from_scratch.ipynb.
+    ``legend_loc``: where the legend goes (a matplotlib ``loc`` such as
+    ``'upper right'``); None lets matplotlib pick the emptiest corner ('best'),
+    which can move when the data change.  Introduced in
+    chapters/03_softmax_from_scratch.ipynb.
     """
     axes.set_xlabel(xlabel)
     axes.set_ylabel(ylabel)
@@ -66,7 +69,7 @@ def set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend):
     axes.set_xlim(xlim)
     axes.set_ylim(ylim)
     if legend:
-        axes.legend(legend)
+        axes.legend(legend, loc=legend_loc or 'best')
     axes.grid()
 
 
@@ -113,30 +116,80 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
     set_axes(axes, xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
 
 
+def _loss_acc_panels(legend):
+    """Panel index per curve (0: loss, 1: accuracy) if ``legend`` names both kinds, else None.
+
+    A name ending in "loss" is a loss; one ending in "acc" or "accuracy" an accuracy.
+    """
+    if not legend:
+        return None
+    panels = []
+    for name in legend:
+        name = str(name).strip().lower()
+        if name.endswith("loss"):
+            panels.append(0)
+        elif name.endswith(("acc", "accuracy")):
+            panels.append(1)
+        else:
+            return None
+    return panels if set(panels) == {0, 1} else None
+
+
 class Animator:
     """A line plot that grows point by point, e.g. loss and accuracy per epoch.
 
     ``add(x, y)`` appends one point per curve (y: a number or a list, one per
-    curve) and redraws.  In a Jupyter kernel the figure is displayed once and
-    then updated in place through its display id (printed output around it is
-    kept); the pyplot figure is closed so the cell does not show it twice.
-    ``live=False`` (the default outside a kernel) never displays; ``self.fig``
-    then stays open.  Introduced in chapters/03_softmax_from_scratch.ipynb.
+    curve) and redraws.  When ``ylabel`` is None and ``legend`` names both
+    losses (names ending in "loss") and accuracies (ending in "acc" or
+    "accuracy"), as ``train_ch3``'s does, the curves go on two panels side by
+    side, y-labelled "loss" and "accuracy", because the two are on different
+    scales; the figure is then twice as wide and 20% lower (so that it fits a
+    slide with the training log under it).  Otherwise all curves share
+    ``self.axes[0]``.  Legends stay at a fixed place (``legend_loc``; default
+    'upper right', and 'lower right' on the accuracy panel, where rising
+    curves leave room), so they do not jump from frame to frame.  ``ylim``
+    applies to every panel.
+
+    In a Jupyter kernel the figure is displayed once and then updated in place
+    through its display id (printed output around it is kept); the pyplot
+    figure is closed so the cell does not show it twice.  ``live=False`` (the
+    default outside a kernel) never displays; ``self.fig`` then stays open.
+    Introduced in chapters/03_softmax_from_scratch.ipynb.
     """
 
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
                  xscale='linear', yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'),
-                 nrows=1, ncols=1, figsize=(3.5, 2.5), *, live=None):
+                 nrows=1, ncols=1, figsize=(3.5, 2.5), *, live=None, legend_loc=None):
         use_svg_display()
+        self.panels = (_loss_acc_panels(legend)
+                       if ylabel is None and nrows * ncols == 1 else None)
+        if self.panels is not None:
+            nrows, ncols, figsize = 1, 2, (2 * figsize[0], 0.8 * figsize[1])
+            panel_config = [("loss", legend_loc or "upper right"),
+                            ("accuracy", legend_loc or "lower right")]
+        else:
+            panel_config = [(ylabel, legend_loc or "upper right")]
         self.fig, axes = plt.subplots(nrows, ncols, figsize=figsize, squeeze=False)
         self.axes = axes.ravel()
-        self.config_axes = lambda: set_axes(
-            self.axes[0], xlabel, ylabel, xlim, ylim, xscale, yscale, legend)
+        legend = list(legend) if legend else []
+
+        def config_axes():
+            for k, (label, loc) in enumerate(panel_config):
+                names = [name for i, name in enumerate(legend) if self._panel(i) == k]
+                set_axes(self.axes[k], xlabel, label, xlim, ylim, xscale, yscale, names, loc)
+            if self.panels is not None:
+                self.fig.subplots_adjust(wspace=0.3, bottom=0.2)
+
+        self.config_axes = config_axes
         self.X, self.Y, self.fmts = None, None, fmts
         self.live = in_jupyter_kernel() if live is None else bool(live)
         self.display_handle = None
         if self.live:
             plt.close(self.fig)  # shown through the display handle, not by the inline backend
+
+    def _panel(self, i):
+        """Index into ``self.axes`` of the panel that draws curve ``i``."""
+        return 0 if self.panels is None else self.panels[i]
 
     def add(self, x, y):
         """Append point(s) ``(x, y)`` and redraw; None values are skipped."""
@@ -150,6 +203,9 @@ class Animator:
         if self.Y is None:
             if n > len(self.fmts):
                 raise ValueError(f"Animator.add: {n} curves but only {len(self.fmts)} fmts")
+            if self.panels is not None and n != len(self.panels):
+                raise ValueError(f"Animator.add: got {n} y values for a legend of "
+                                 f"{len(self.panels)} curves")
             self.X, self.Y = [[] for _ in range(n)], [[] for _ in range(n)]
         if n != len(self.Y):
             raise ValueError(
@@ -158,9 +214,10 @@ class Animator:
             if a is not None and b is not None:
                 self.X[i].append(a)
                 self.Y[i].append(b)
-        self.axes[0].cla()
-        for xs, ys, fmt in zip(self.X, self.Y, self.fmts[:n], strict=True):
-            self.axes[0].plot(xs, ys, fmt)
+        for ax in self.axes:
+            ax.cla()
+        for i, (xs, ys, fmt) in enumerate(zip(self.X, self.Y, self.fmts[:n], strict=True)):
+            self.axes[self._panel(i)].plot(xs, ys, fmt)
         self.config_axes()
         if self.live:
             self.show()

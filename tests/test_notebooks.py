@@ -193,3 +193,20 @@ def test_slides_render_as_a_deck_with_the_notebook_structure():
         assert html.count("<section") == 2 * kinds.count("slide") + kinds.count("subslide"), path
         assert html.count('class="notes"') == kinds.count("notes"), path
         assert html.count('class="fragment"') == kinds.count("fragment"), path
+
+
+def test_a_training_log_is_one_block_under_its_live_plot(nb):
+    """`d2l.train_ch3` shows its plot before the first epoch line, and `make execute` stores
+    consecutive printed lines as one output, so the log reads as one block under the figure."""
+    for i, cell in enumerate(_code(nb)):
+        if "train_ch3(" not in _text(cell, "source"):
+            continue
+        kinds = [(o["output_type"], o.get("name")) for o in cell.get("outputs", [])]
+        streams = [k for k in kinds if k[0] == "stream"]
+        assert len(streams) == len(set(streams)), (
+            f"code cell {i}: the log is split into {len(streams)} outputs; re-run with "
+            "`make execute`, which merges consecutive printed lines")
+        figures = [j for j, k in enumerate(kinds) if k[0] == "display_data"]
+        if figures and streams:
+            assert kinds.index(("stream", "stdout")) > figures[0], (
+                f"code cell {i}: printed text comes before the live plot")

@@ -92,7 +92,8 @@ def test_plot_rejects_mismatched_curves():
 
 def test_animator_outside_a_kernel_draws_one_figure_and_never_displays(no_display):
     before = set(plt.get_fignums())
-    animator = d2l.Animator(xlabel="epoch", legend=["loss", "acc"], xlim=[1, 3], ylim=[0, 1])
+    animator = d2l.Animator(xlabel="epoch", ylabel="value", legend=["loss", "acc"],
+                            xlim=[1, 3], ylim=[0, 1])
     for epoch, (loss, acc) in enumerate([(0.9, 0.5), (0.6, 0.7), (0.4, 0.8)], start=1):
         animator.add(epoch, (loss, acc))
     assert animator.live is False
@@ -102,7 +103,55 @@ def test_animator_outside_a_kernel_draws_one_figure_and_never_displays(no_displa
     assert [list(line.get_xdata()) for line in lines] == [[1, 2, 3], [1, 2, 3]]
     assert [list(line.get_ydata()) for line in lines] == [[0.9, 0.6, 0.4], [0.5, 0.7, 0.8]]
     assert legend_texts(ax) == ["loss", "acc"]
-    assert (ax.get_xlabel(), ax.get_xlim(), ax.get_ylim()) == ("epoch", (1, 3), (0, 1))
+    assert (ax.get_xlabel(), ax.get_ylabel(), ax.get_xlim(), ax.get_ylim()) == (
+        "epoch", "value", (1, 3), (0, 1))
+
+
+def test_animator_puts_losses_and_accuracies_on_two_labelled_panels(no_display):
+    """train_ch3's legend: the loss (about 2 down to 0.4) and the accuracies (0 to 1) get their
+    own y axes, each labelled, so neither is squashed and the reader knows which is which."""
+    animator = d2l.Animator(xlabel="epoch", legend=["train loss", "train acc", "test acc"],
+                            xlim=[1, 3], fmts=("-o", "m--s", "g-.^"))
+    assert list(animator.fig.get_size_inches()) == [7, 2.0]
+    for epoch, values in enumerate([(0.9, 0.5, 0.6), (0.6, 0.7, 0.72), (0.4, 0.8, 0.79)], 1):
+        animator.add(epoch, values)
+    loss_ax, acc_ax = animator.axes
+    assert (loss_ax.get_xlabel(), loss_ax.get_ylabel()) == ("epoch", "loss")
+    assert (acc_ax.get_xlabel(), acc_ax.get_ylabel()) == ("epoch", "accuracy")
+    assert legend_texts(loss_ax) == ["train loss"]
+    assert legend_texts(acc_ax) == ["train acc", "test acc"]
+    assert [list(line.get_ydata()) for line in loss_ax.get_lines()] == [[0.9, 0.6, 0.4]]
+    assert [list(line.get_ydata()) for line in acc_ax.get_lines()] == [
+        [0.5, 0.7, 0.8], [0.6, 0.72, 0.79]]
+    assert [line.get_marker() for line in acc_ax.get_lines()] == ["s", "^"]
+    with pytest.raises(ValueError, match="got 2 y values for a legend of 3 curves"):
+        d2l.Animator(legend=["train loss", "train acc", "test acc"]).add(1, (0.5, 0.5))
+
+
+@pytest.mark.parametrize("legend", [["loss", "lr"], ["train acc", "test acc"], None])
+def test_animator_keeps_one_panel_unless_the_legend_names_losses_and_accuracies(legend):
+    animator = d2l.Animator(legend=legend)
+    assert len(animator.axes) == 1
+    assert list(animator.fig.get_size_inches()) == [3.5, 2.5]
+
+
+def _legend_box(ax):
+    ax.figure.canvas.draw()
+    return ax.get_legend().get_window_extent().bounds
+
+
+def test_animator_legend_stays_in_place_from_frame_to_frame():
+    """With loc='best' the legend hopped to whichever corner was emptiest in each frame."""
+    animator = d2l.Animator(xlabel="epoch", legend=["train loss", "train acc", "test acc"],
+                            xlim=[1, 5], fmts=("-o", "m--s", "g-.^"))
+    boxes = []
+    # Curves that sweep through every corner of both panels over the frames.
+    for epoch, (loss, acc) in enumerate([(2.0, 0.1), (0.1, 0.95), (1.9, 0.9), (0.2, 0.1),
+                                         (1.0, 0.5)], start=1):
+        animator.add(epoch, (loss, acc, 1 - acc))
+        boxes.append([_legend_box(ax) for ax in animator.axes])
+    assert all(box == boxes[0] for box in boxes)
+    assert [ax.get_legend()._loc for ax in animator.axes] == [1, 4]  # upper / lower right
 
 
 def test_animator_skips_none_and_keeps_the_number_of_curves():
@@ -263,8 +312,12 @@ def test_in_a_kernel_the_live_plot_is_one_figure_updated_in_place(tmp_path, monk
         assert [o for o in cell.outputs if o.get("name") == "stderr"] == []
     animator_out = first.cells[1].outputs
     assert len(images(animator_out)) == 1
-    assert [o.text for o in animator_out if o.output_type == "stream"] == [
-        "epoch 1\n", "epoch 2\n", "epoch 3\n", "epoch 4\n", "epoch 5\n"]
+    # The first line is printed before the first add() displays the figure, the rest under it
+    # (how the kernel batches printed text into stream messages varies with the machine's load).
+    split = [o.output_type == "stream" for o in animator_out].index(False)
+    assert "".join(o.text for o in animator_out[:split]) == "epoch 1\n"
+    assert "".join(o.text for o in animator_out[split + 1:]) == "".join(
+        f"epoch {i}\n" for i in range(2, 6))
     svg = images(animator_out)[0].data["image/svg+xml"]
     # The kept frame is the last one: its x axis is labelled up to epoch 5.
     assert re.findall(r"<!-- (\S+) -->", svg)[:6] == ["1", "2", "3", "4", "5", "epoch"]

@@ -208,13 +208,16 @@ def test_train_ch3_plot_true_keeps_one_figure_with_the_three_curves(problem, cap
     history = d2l.train_ch3(net, train_iter, test_iter, cross_entropy, 3, 32, params, 0.5,
                             plot=True)
     assert plt.get_fignums() == [history.figure.number]
-    ax = history.figure.axes[0]
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "train loss", "train acc", "test acc"]
-    curves = [list(line.get_ydata()) for line in ax.get_lines()]
-    assert curves == [history.train_loss, history.train_acc, history.test_acc]
-    assert list(ax.get_lines()[0].get_xdata()) == [1, 2, 3]
-    assert ax.get_xlabel() == "epoch"
+    loss_ax, acc_ax = history.figure.axes  # the loss and the accuracies on their own y axes
+    assert [t.get_text() for t in loss_ax.get_legend().get_texts()] == ["train loss"]
+    assert [t.get_text() for t in acc_ax.get_legend().get_texts()] == [
+        "train acc", "test acc"]
+    assert [list(line.get_ydata()) for line in loss_ax.get_lines()] == [history.train_loss]
+    curves = [list(line.get_ydata()) for line in acc_ax.get_lines()]
+    assert curves == [history.train_acc, history.test_acc]
+    assert list(loss_ax.get_lines()[0].get_xdata()) == [1, 2, 3]
+    assert [(ax.get_xlabel(), ax.get_ylabel()) for ax in (loss_ax, acc_ax)] == [
+        ("epoch", "loss"), ("epoch", "accuracy")]
     capsys.readouterr()
 
 

@@ -100,7 +100,7 @@ def test_the_test_set_can_be_left_out_while_tuning(splits, capsys):
                             trainer=trainer, valid_iter=valid, plot=True)
     assert history.test_acc == [] and len(history.valid_acc) == 2
     assert "test acc" not in capsys.readouterr().out
-    legend = [t.get_text() for t in history.figure.axes[0].get_legend().get_texts()]
+    legend = [t.get_text() for ax in history.figure.axes for t in ax.get_legend().get_texts()]
     assert legend == ["train loss", "train acc", "valid acc"]
 
 

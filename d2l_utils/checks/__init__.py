@@ -6,7 +6,7 @@ Each ``check_*`` prints one verdict line, ``"<check>: correct"`` or
 ``d2l.checks.check_softmax`` and ``d2l.check_softmax`` both work.
 """
 
-from . import ch00, ch01
+from . import ch00, ch01, ch03, ch04  # ch03/ch04: used as checks.ch03.check_*
 from .ch00 import (
     check_async_timing,
     check_cube_gradient,
@@ -33,7 +33,7 @@ from .ch08 import check_affine_l2_backward, check_backprop_bug, check_sigmoid_ba
 from .ch10 import check_adam, check_init_std, check_momentum
 
 __all__ = [
-    "ch00", "ch01",
+    "ch00", "ch01", "ch03", "ch04",
     "check_async_timing", "check_cube_gradient", "check_lookup_order", "check_matmul_growth",
     "check_class_means", "check_memory", "check_more_epochs", "check_num_updates",
     "check_to_tensor",
