@@ -2,19 +2,9 @@
 
 import pytest
 from mxnet import nd
+from verdicts import run, stub
 
 from d2l_utils.checks import ch00
-
-
-def run(capsys, check, *args):
-    ok = check(*args)
-    lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 1, lines
-    return ok, lines[0]
-
-
-def stub(*args):
-    raise NotImplementedError
 
 
 def test_lookup_order_follows_find_datasets_documented_order():
