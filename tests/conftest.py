@@ -199,10 +199,10 @@ def http_mirror():
 
 
 # ----------------------------------------------------------------------------- real data
-def skip_or_fail(reason):
-    """Skip with ``reason``, except under CI=true, where missing real data is a failure."""
+def skip_or_fail(reason, tests="real-data tests"):
+    """Skip with ``reason``, except under CI=true, where a missing prerequisite is a failure."""
     if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: real-data tests must not be skipped)", pytrace=False)
+        pytest.fail(f"{reason} (CI=true: {tests} must not be skipped)", pytrace=False)
     pytest.skip(reason)
 
 

@@ -23,30 +23,25 @@ from types import SimpleNamespace
 
 import browser as tool
 import pytest
+from conftest import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((REPO / "chapters").glob("[0-9A][0-9]_*.ipynb"))
 pytestmark = pytest.mark.browser
 
 
-def skip_or_fail(reason):
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: the browser tests must not be skipped)", pytrace=False)
-    pytest.skip(reason)
-
-
 @pytest.fixture(scope="session")
 def chromium():
     reason = tool.ensure_chromium()
     if reason:
-        skip_or_fail(reason)
+        skip_or_fail(reason, tests="the browser tests")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         try:
             browser = tool.launch(p)
         except Exception as err:  # a broken install: say what failed
-            skip_or_fail(f"Chromium does not start: {err}")
+            skip_or_fail(f"Chromium does not start: {err}", tests="the browser tests")
         yield browser
         browser.close()
 
