@@ -69,7 +69,8 @@ class TrainState:
     it to resume); ``step``: parameter updates so far; ``loss_sum`` and
     ``batch_size``: the last batch's summed loss (an NDArray, not yet read)
     and size; ``stop``: set it to a reason (str) to end training after the
-    current epoch.  Introduced in chapters/05_hyperparameters.ipynb.
+    current epoch; ``scratch_lr``: the from-scratch path's ``lr``.
+    Introduced in chapters/05_hyperparameters.ipynb.
     """
 
     net: object
@@ -82,11 +83,12 @@ class TrainState:
     loss_sum: object = None
     batch_size: int = 0
     stop: str | None = None
+    scratch_lr: float | None = None
 
     @property
     def lr(self):
-        """The current learning rate: the trainer's (schedules included), else ``lr``."""
-        return self.trainer.learning_rate if self.trainer is not None else self._lr
+        """The current learning rate: the trainer's (schedules included), else ``scratch_lr``."""
+        return self.trainer.learning_rate if self.trainer is not None else self.scratch_lr
 
 
 class Callback:
@@ -206,8 +208,7 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
     live = in_jupyter_kernel() if plot is None else plot
     animator = _live_plot(num_epochs, test_iter, valid_iter) if live else None
     history = History(figure=animator.fig if animator else None)
-    state = TrainState(net, params, trainer, history, num_epochs)
-    state._lr = lr
+    state = TrainState(net, params, trainer, history, num_epochs, scratch_lr=lr)
     for cb in callbacks:
         cb.on_train_begin(state)
     timer, checked = Timer(), False

@@ -187,3 +187,8 @@ def test_the_learning_rate_of_a_schedule_is_recorded_per_epoch(splits):
     history = d2l.train_ch3(net, train, None, gloss.SoftmaxCrossEntropyLoss(), 3, 50,
                             trainer=schedule, verbose=False)
     assert history.lr == pytest.approx([0.4, 0.2, 0.1])
+
+
+def test_a_train_state_built_outside_the_loop_knows_its_learning_rate():
+    state = d2l.TrainState(None, [nd.zeros(1)], None, d2l.History(), 1, scratch_lr=0.3)
+    assert state.lr == 0.3
