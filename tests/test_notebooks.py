@@ -21,6 +21,7 @@ EXPECTED = [
     "06_mlp_from_scratch.ipynb",
     "07_mlp_concise_gluon.ipynb",
     "08_backprop_numpy.ipynb",
+    "09_regularization.ipynb",
     "10_optimization.ipynb",
     "11_training_in_practice.ipynb",
     "A1_tf1_to_mxnet.ipynb",
