@@ -13,6 +13,7 @@ import numpy as np
 from mxnet import nd
 from mxnet.gluon import nn
 
+from ._choice import _choice
 from ._common import _call, _fmt, _gradient, _verdict, _worst
 
 _RNG_SEED = 2026
@@ -174,10 +175,4 @@ def check_zero_init(answer):
     the same class for every image; d) the loss becomes nan.
     Prints a verdict, returns a bool.  Introduced in chapters/06_mlp_from_scratch.ipynb.
     """
-    name = "check_zero_init"
-    if answer is None:
-        return _pending(name, "set answer to 'a', 'b', 'c' or 'd'")
-    choice = str(answer).strip().lower()
-    if choice not in "abcd" or len(choice) != 1:
-        return _verdict(name, f"answer must be one of 'a', 'b', 'c', 'd', got {answer!r}")
-    return _verdict(name, None if choice == _ZERO_INIT_ANSWER else _ZERO_INIT_HINTS[choice])
+    return _choice("check_zero_init", answer, _ZERO_INIT_ANSWER, _ZERO_INIT_HINTS)

@@ -11,6 +11,7 @@ import numpy as np
 from mxnet import nd
 from mxnet.gluon import nn
 
+from ._choice import _choice
 from ._common import _call, _describe, _verdict, _worst
 from .ch06 import _not_yet, _pending
 
@@ -133,10 +134,4 @@ def check_capacity(answer):
     c) the learning rate is too large; d) the accuracy is measured wrongly.
     Prints a verdict, returns a bool.  Introduced in chapters/07_mlp_concise_gluon.ipynb.
     """
-    name = "check_capacity"
-    if answer is None:
-        return _pending(name, "set answer to 'a', 'b', 'c' or 'd'")
-    choice = str(answer).strip().lower()
-    if choice not in "abcd" or len(choice) != 1:
-        return _verdict(name, f"answer must be one of 'a', 'b', 'c', 'd', got {answer!r}")
-    return _verdict(name, None if choice == _CAPACITY_ANSWER else _CAPACITY_HINTS[choice])
+    return _choice("check_capacity", answer, _CAPACITY_ANSWER, _CAPACITY_HINTS)

@@ -117,9 +117,10 @@ def test_check_param_count_names_the_mistake(capsys, fn, message):
 def test_check_zero_init(capsys):
     assert run(capsys, checks.check_zero_init, "c") == (True, "check_zero_init: correct")
     assert run(capsys, checks.check_zero_init, " C ")[0]
-    for answer, message in [(None, "check_zero_init: not yet: set answer"),
+    for answer, message in [(None, "check_zero_init: not yet: set answer to one of"),
                             ("b", "they get no gradient at all"),
-                            ("e", "answer must be one of"), ("ab", "answer must be one of")]:
+                            ("e", "is not one of the choices"),
+                            ("ab", "is not one of the choices")]:
         ok, line = run(capsys, checks.check_zero_init, answer)
         assert not ok and message in line
 

@@ -95,7 +95,7 @@ def test_check_source_net_names_the_mistake(capsys):
 def test_check_capacity(capsys):
     assert run(capsys, checks.check_capacity, "b") == (True, "check_capacity: correct")
     for answer, message in [(None, "check_capacity: not yet"), ("a", "underfitting"),
-                            ("z", "answer must be one of")]:
+                            ("z", "is not one of the choices")]:
         ok, line = run(capsys, checks.check_capacity, answer)
         assert not ok and message in line
 
