@@ -13,7 +13,7 @@ import numpy as np
 from mxnet import nd
 from mxnet.gluon import nn
 
-from ._choice import _choice
+from ._choice import _choice, _not_yet, _report
 from ._common import _call, _fmt, _gradient, _verdict, _worst
 
 _RNG_SEED = 2026
@@ -23,16 +23,6 @@ _TOL = 1e-5
 def _points(rng):
     return [nd.array([-4.0, -1.0, -0.1, 0.3, 1.0, 6.0]),
             nd.array(rng.randn(3, 5) * 3)]
-
-
-def _not_yet(err_problem):
-    return err_problem.startswith("raised NotImplementedError")
-
-
-def _pending(name, todo):
-    """The verdict for an unfinished stub: ``"<check>: not yet: <what to do>"``, False."""
-    print(f"{name}: not yet: {todo}")
-    return False
 
 
 def _compare(name, got, expected, x, what):
@@ -64,10 +54,8 @@ def check_sigmoid_grad(fn):
     for X in _points(rng):
         got, problem = _call(fn, X)
         if problem:
-            if _not_yet(problem):
-                return _pending(name, "fill in sigmoid_grad(X), e.g. with s = nd.sigmoid(X) "
-                                      "and the formula s * (1 - s)")
-            return _verdict(name, problem)
+            return _report(name, problem, "fill in sigmoid_grad(X), e.g. with "
+                                          "s = nd.sigmoid(X) and the formula s * (1 - s)")
         expected = _reference_grad(nd.sigmoid, X)
         x = X.asnumpy()
         if got.shape == expected.shape and np.allclose(got, 1 / (1 + np.exp(-x)), atol=_TOL):
@@ -95,9 +83,7 @@ def check_leaky_relu(fn, alpha=0.1):
         x = X.asnumpy().copy()
         got, problem = _call(fn, X, alpha)
         if problem:
-            if _not_yet(problem):
-                return _pending(name, "fill in leaky_relu(X, alpha) with nd operations")
-            return _verdict(name, problem)
+            return _report(name, problem, "fill in leaky_relu(X, alpha) with nd operations")
         if not np.array_equal(X.asnumpy(), x):
             return _verdict(name, "it changes its input in place; return a new array")
         expected = nd.LeakyReLU(X, act_type="leaky", slope=alpha).asnumpy()
@@ -140,7 +126,7 @@ def check_param_count(fn):
         try:
             got = fn(list(sizes))
         except NotImplementedError:
-            return _pending(name, "fill in count_mlp_params(sizes)")
+            return _not_yet(name, "fill in count_mlp_params(sizes)")
         except Exception as err:
             return _verdict(name, f"raised {type(err).__name__}: {err}"[:200])
         expected = _gluon_count(sizes)
