@@ -15,6 +15,8 @@
    against the same 8 the first edition's way, as a ratio (bench/sweep.py).
 7. chapter 08's MLP 784-128-10: our NumPy backward against MXNet scratch and Gluon
    (bench/numpy_mlp.py, also runnable alone).
+8. chapter 09's augmentation: the MLP 784-256-10 with and without per-batch random
+   shifts and flips, as a ratio (bench/augmentation.py, also runnable alone).
 
 Contenders alternate (each round in a rotated order) and medians are reported.
 Writes bench/results/bench-<UTC time>.json and prints the table and the targets.
@@ -29,6 +31,7 @@ import sys
 import time
 from pathlib import Path
 
+import augmentation
 import compute_bound
 import data_pipeline
 import mxnet_settings
@@ -63,6 +66,8 @@ def parse_args(argv=None):
                         help="skip the MXNet settings subprocesses")
     parser.add_argument("--no-numpy", action="store_true",
                         help="skip chapter 08's NumPy vs MXNet MLP comparison")
+    parser.add_argument("--no-augment", action="store_true",
+                        help="skip chapter 09's augmentation cost line")
     parser.add_argument("--no-sweep", action="store_true",
                         help="skip the sweep line (8 trainings each way)")
     parser.add_argument("--only-sweep", action="store_true",
@@ -191,6 +196,13 @@ def main(argv=None):
         numpy_summary = numpy_mlp.measure(rounds=1 if args.quick else 3,
                                           epochs=2 if args.quick else 3)
 
+    augment_summary = None
+    if not args.no_augment:
+        print("[+] chapter 09: training with and without augmentation, MLP 784-256-10",
+              flush=True)
+        augment_summary = augmentation.measure(rounds=1 if args.quick else 3,
+                                               epochs=2 if args.quick else 3)
+
     targets = report.check_targets(data, train)
     facts_end = report.machine_facts()
     print()
@@ -217,6 +229,8 @@ def main(argv=None):
     if numpy_summary:
         print()
         print(numpy_mlp.format_line(numpy_summary))
+    if augment_summary:
+        print(augmentation.format_line(augment_summary))
     print()
     print("Targets (2 cores)")
     print("\n".join(report.format_targets(targets)))
@@ -226,6 +240,7 @@ def main(argv=None):
         "machine": facts, "load_average_end": facts_end["load_average"],
         "data_pipeline": data, "training": {"summary": train, "runs": runs},
         "compute_bound": bound, "mxnet_settings": settings, "numpy_mlp": numpy_summary,
+        "augmentation": augment_summary,
         "sweep": swept, "targets": targets,
         "wall_seconds": wall}, args.out)
     load = facts_end["load_average"][0]

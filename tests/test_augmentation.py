@@ -87,3 +87,10 @@ def test_augmented_iterator_changes_images_never_labels():
 def test_bad_arguments_are_named(call, error, message):
     with pytest.raises(error, match=message):
         call()
+
+
+def test_a_shift_larger_than_the_image_moves_it_out_and_leaves_zeros():
+    X = nd.ones((200, 1, 6, 5))
+    d2l.set_seed(4)
+    sums = random_shift(X, max_shift=10).sum(axis=(1, 2, 3)).asnumpy()
+    assert set(np.unique(sums)) <= set(range(31)) and (sums == 0).any() and (sums == 30).any()

@@ -220,6 +220,42 @@ def test_numpy_mlp_rejects_an_unknown_contender(numpy_mlp):
         numpy_mlp.run("torch", None, 1)
 
 
+# ----------------------------------------------------------------------------- chapter 09
+@pytest.fixture
+def augmentation(monkeypatch):
+    """bench/augmentation.py, which imports its sibling scripts."""
+    monkeypatch.syspath_prepend(str(BENCH))
+    return load("augmentation")
+
+
+def test_augmentation_line_shows_both_times_and_how_many_times_slower(augmentation):
+    line = augmentation.format_line({"plain": summary(0.8), "augmented": summary(1.0)})
+    assert line == ("MLP 784-256-10, s/epoch end to end (median): plain loader 0.800 s, "
+                    "with random_shift + random_flip_lr (chapter 09) 1.000 s "
+                    "(augmented/plain 1.25x)")
+
+
+def test_augmentation_rejects_an_unknown_contender(augmentation):
+    with pytest.raises(ValueError, match="unknown contender 'mixup'"):
+        augmentation.run("mixup", None, 1)
+
+
+def test_augmentation_run_trains_on_augmented_batches(augmentation, monkeypatch):
+    """The augmented contender hands train_ch3 an Augmented wrapper of the same loader."""
+    seen = {}
+
+    def fake_train(net, loaders, loss, epochs, **kwargs):
+        seen["train"], seen["test"] = loaders
+        return {"seconds": [1.0] * epochs, "test_acc": 0.5}
+
+    monkeypatch.setattr(augmentation, "_course_train", fake_train)
+    train, test = object(), object()
+    augmentation.run("augmented", (train, test), 2)
+    assert seen["train"].data_iter is train and seen["test"] is test
+    augmentation.run("plain", (train, test), 2)
+    assert seen["train"] is train
+
+
 # ----------------------------------------------------------------------------- sweep line
 def sweep_runs(seconds, accs, lrs=(0.1, 0.3)):
     return [{"lr": lr, "seconds": s, "test_acc": a}

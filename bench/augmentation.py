@@ -1,0 +1,78 @@
+"""Chapter 09's cost question: how much does per-batch augmentation slow training?
+
+One network (784-256-10, ReLU, Gluon, hybridized), one loop (``d2l.train_ch3``),
+one loader, batch 256, SGD lr 0.5, two contenders:
+
+* ``plain``: the course's in-memory loader as it is;
+* ``augmented``: the same loader wrapped in ``d2l.Augmented(train_iter,
+  d2l.random_shift, d2l.random_flip_lr)`` (chapter 09), a few ``nd`` operators
+  per batch.
+
+An epoch is a training pass plus the test evaluation (end to end).  Rounds
+rotate the order; medians over every epoch of every round are reported, with
+their ratio (augmented/plain: how many times slower an epoch gets).  Run alone
+with ``python bench/augmentation.py`` or as part of ``make bench``.
+"""
+
+import argparse
+import sys
+
+import report
+from mxnet import gluon
+from numpy_mlp import rotations
+from training import _course_train, course_loaders, gluon_net
+
+import d2l_utils as d2l
+
+CONTENDERS = ("plain", "augmented")
+LR, SEED = 0.5, 0
+
+
+def run(name, loaders, epochs):
+    """One run of contender ``name``: {"seconds": [per epoch], "test_acc": float}."""
+    if name not in CONTENDERS:
+        raise ValueError(f"run: unknown contender {name!r}, expected one of {CONTENDERS}")
+    train_iter, test_iter = loaders
+    if name == "augmented":
+        train_iter = d2l.Augmented(train_iter, d2l.random_shift, d2l.random_flip_lr)
+    d2l.set_seed(SEED)
+    net = gluon_net((256,))
+    trainer = gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": LR})
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    return _course_train(net, (train_iter, test_iter), loss, epochs, trainer=trainer)
+
+
+def measure(rounds=3, epochs=3, loaders=None, verbose=True):
+    """{contender: report.summarize_runs(...)} over ``rounds`` rotated rounds."""
+    loaders = loaders or course_loaders()
+    runs = {name: [] for name in CONTENDERS}
+    for r, order in enumerate(rotations(rounds, CONTENDERS)):
+        for name in order:
+            runs[name].append(run(name, loaders, epochs))
+            if verbose:
+                print(f"  round {r + 1}: {name:<9} {sum(runs[name][-1]['seconds']):6.1f} s",
+                      flush=True)
+    return {name: report.summarize_runs(r) for name, r in runs.items()}
+
+
+def format_line(summary):
+    """One line: both medians and how many times slower augmentation makes an epoch."""
+    plain, augmented = summary["plain"]["epoch_s"], summary["augmented"]["epoch_s"]
+    return (f"MLP 784-256-10, s/epoch end to end (median): plain loader {plain:.3f} s, "
+            f"with random_shift + random_flip_lr (chapter 09) {augmented:.3f} s "
+            f"(augmented/plain {augmented / plain:.2f}x)")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--epochs", type=int, default=3)
+    args = parser.parse_args(argv)
+    if min(args.rounds, args.epochs) < 1:
+        parser.error("--rounds and --epochs must be >= 1")
+    print(format_line(measure(args.rounds, args.epochs)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
