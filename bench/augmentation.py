@@ -14,13 +14,11 @@ their ratio (augmented/plain: how many times slower an epoch gets).  Run alone
 with ``python bench/augmentation.py`` or as part of ``make bench``.
 """
 
-import argparse
 import sys
 
-import report
 from mxnet import gluon
-from numpy_mlp import rotations
-from training import _course_train, course_loaders, gluon_net
+from numpy_mlp import measure_rotated, run_alone
+from training import _course_train, gluon_net
 
 import d2l_utils as d2l
 
@@ -44,15 +42,7 @@ def run(name, loaders, epochs):
 
 def measure(rounds=3, epochs=3, loaders=None, verbose=True):
     """{contender: report.summarize_runs(...)} over ``rounds`` rotated rounds."""
-    loaders = loaders or course_loaders()
-    runs = {name: [] for name in CONTENDERS}
-    for r, order in enumerate(rotations(rounds, CONTENDERS)):
-        for name in order:
-            runs[name].append(run(name, loaders, epochs))
-            if verbose:
-                print(f"  round {r + 1}: {name:<9} {sum(runs[name][-1]['seconds']):6.1f} s",
-                      flush=True)
-    return {name: report.summarize_runs(r) for name, r in runs.items()}
+    return measure_rotated(run, CONTENDERS, rounds, epochs, loaders, verbose)
 
 
 def format_line(summary):
@@ -64,14 +54,7 @@ def format_line(summary):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--epochs", type=int, default=3)
-    args = parser.parse_args(argv)
-    if min(args.rounds, args.epochs) < 1:
-        parser.error("--rounds and --epochs must be >= 1")
-    print(format_line(measure(args.rounds, args.epochs)))
-    return 0
+    return run_alone(__doc__, measure, format_line, argv)
 
 
 if __name__ == "__main__":

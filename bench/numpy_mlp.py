@@ -63,17 +63,23 @@ def rotations(rounds, names=CONTENDERS):
     return [list(names[r % len(names):]) + list(names[:r % len(names)]) for r in range(rounds)]
 
 
-def measure(rounds=3, epochs=3, loaders=None, verbose=True):
-    """{contender: report.summarize_runs(...)} over ``rounds`` rotated rounds."""
+def measure_rotated(run_one, names, rounds, epochs, loaders=None, verbose=True):
+    """{name: report.summarize_runs(...)}: ``run_one(name, loaders, epochs)`` for every
+    contender in ``names``, ``rounds`` times in rotated order (also bench/augmentation.py)."""
     loaders = loaders or course_loaders()
-    runs = {name: [] for name in CONTENDERS}
-    for r, order in enumerate(rotations(rounds)):
+    runs = {name: [] for name in names}
+    for r, order in enumerate(rotations(rounds, names)):
         for name in order:
-            runs[name].append(run(name, loaders, epochs))
+            runs[name].append(run_one(name, loaders, epochs))
             if verbose:
-                print(f"  round {r + 1}: {name:<8} {sum(runs[name][-1]['seconds']):6.1f} s",
+                print(f"  round {r + 1}: {name:<9} {sum(runs[name][-1]['seconds']):6.1f} s",
                       flush=True)
     return {name: report.summarize_runs(r) for name, r in runs.items()}
+
+
+def measure(rounds=3, epochs=3, loaders=None, verbose=True):
+    """{contender: report.summarize_runs(...)} over ``rounds`` rotated rounds."""
+    return measure_rotated(run, CONTENDERS, rounds, epochs, loaders, verbose)
 
 
 def format_line(summary):
@@ -85,16 +91,20 @@ def format_line(summary):
     return ("MLP 784-128-10, s/epoch end to end (median): " + ", ".join(parts))
 
 
-def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+def run_alone(doc, measure_fn, format_fn, argv=None):
+    """A contender script's command line: --rounds, --epochs, then its one line."""
+    parser = argparse.ArgumentParser(description=doc.split("\n")[0])
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--epochs", type=int, default=3)
     args = parser.parse_args(argv)
     if min(args.rounds, args.epochs) < 1:
         parser.error("--rounds and --epochs must be >= 1")
-    summary = measure(args.rounds, args.epochs)
-    print(format_line(summary))
+    print(format_fn(measure_fn(args.rounds, args.epochs)))
     return 0
+
+
+def main(argv=None):
+    return run_alone(__doc__, measure, format_line, argv)
 
 
 if __name__ == "__main__":
