@@ -72,7 +72,6 @@ def decks():
 DECKS_THAT_DO_NOT_FIT_YET = {  # overflowing slides at 1280x720 / 1400x900, 2026-11-21
     "06_mlp_from_scratch": "2 of 23 / 3 of 23",
     "07_mlp_concise_gluon": "3 of 20 / 2 of 20",
-    "10_optimization": "8 of 49 / 9 of 49",
     "A1_tf1_to_mxnet": "2 of 43 / 5 of 43",
 }
 
