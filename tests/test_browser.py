@@ -66,15 +66,6 @@ def decks():
     return {p.stem: REPO / "build" / "slides" / f"{p.stem}.slides.html" for p in CHAPTERS}
 
 
-# Decks with slides that still run past the screen (issue 9, point 3, is open for them).
-# For these, overflow alone is an expected failure; a broken image or link or a sub-slide
-# without a heading still fails, and a listed deck that fits fails until it leaves the list.
-DECKS_THAT_DO_NOT_FIT_YET = {  # overflowing slides at 1280x720 / 1400x900, 2026-11-21
-    "05_hyperparameters": "2 of 24 / 3 of 24",
-    "10_optimization": "8 of 49 / 9 of 49",
-}
-
-
 @pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS])
 def test_every_slide_fits_and_every_image_and_link_works(chromium, decks, chapter):
     reports = tool.check_deck(chromium, decks[chapter])
@@ -86,13 +77,7 @@ def test_every_slide_fits_and_every_image_and_link_works(chromium, decks, chapte
     assert all(r.subslides > 0 for r in reports), "the deck has no slides"
     if any(r.problems for r in reports):
         pytest.fail(message, pytrace=False)
-    overflowing = any(r.overflowing for r in reports)
-    if chapter in DECKS_THAT_DO_NOT_FIT_YET:
-        if not overflowing:
-            pytest.fail(f"{chapter} fits now: remove it from DECKS_THAT_DO_NOT_FIT_YET",
-                        pytrace=False)
-        pytest.xfail(f"{DECKS_THAT_DO_NOT_FIT_YET[chapter]}\n{message}")
-    if overflowing:
+    if any(r.overflowing for r in reports):
         pytest.fail(message, pytrace=False)
 
 
