@@ -146,7 +146,8 @@ execute: data
 SLIDES_DIR := build/slides
 SLIDES_JS := reveal.js@4.0.2 mathjax@2.7.7 requirejs@2.1.22 jquery@2.2.4
 VENDOR := vendor/node_modules
-# Wide enough for 100-character code lines; long slides scroll instead of being cut.
+# Wide enough for code lines of about 90 characters (the browser tests check every slide);
+# long slides scroll instead of being cut.
 SLIDES_OPTS := --SlidesExporter.reveal_width=1200 --SlidesExporter.reveal_scroll=True
 REVEAL_OFFLINE := --SlidesExporter.reveal_url_prefix=$(VENDOR)/reveal.js \
     --SlidesExporter.mathjax_url='$(VENDOR)/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe' \

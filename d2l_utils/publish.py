@@ -11,6 +11,13 @@ relative to chapters/, other chapters as ``NN_name.ipynb``, figures as
 ``../assets/name.svg``.  The decks live in build/slides/, so ``decks`` copies
 assets/ to build/assets/ (``../assets/`` resolves there too) and points chapter
 links at the other decks (``NN_name.slides.html``).
+
+Two fixes to nbconvert's MathJax set-up in the decks (found by tests/test_browser.py):
+on a slide change the template re-renders the slide's formulas after reveal.js has
+centred it, so a slide full of math could end below the screen (``recentre_after_math``);
+and MathJax's automatic line-breaking measured table cells while their formulas were
+out, then broke every formula of a table into one-symbol lines
+(``math_without_linebreaks``).
 """
 
 import argparse
@@ -26,6 +33,14 @@ ASSETS = REPO / "assets"
 DECK_SUFFIX = ".slides.html"
 CHAPTER_LINK = re.compile(r"^([0-9A][0-9]_[\w-]+)\.ipynb(#.*)?$")
 _HREF = re.compile(r'(<a\s[^>]*href=")([^"]+)(")')
+# In nbconvert's reveal template: on every slide change, re-render the slide's math.
+# MathJax 2 runs Rerender at once, not through its queue; its callback runs when done.
+_RERENDER = "MathJax.Hub.Rerender(Reveal.getCurrentSlide());"
+_RECENTRE = ("MathJax.Hub.Rerender(Reveal.getCurrentSlide(), function () {\n"
+             "              Reveal.layout();  // d2l_utils.publish: centre at the final height\n"
+             "              Reveal.dispatchEvent({type: 'mathrendered'});\n"
+             "            });")
+_LINEBREAKS = re.compile(r"(linebreaks:\s*\{\s*automatic:\s*)true")
 
 SOLUTION_TAG, EXERCISE_TAG = "solution", "exercise"
 HANDOUT_NOTE = """\
@@ -48,8 +63,23 @@ def deck_href(href):
     return href
 
 
+def recentre_after_math(html):
+    """The deck ``html`` with reveal.js laying out the current slide again when MathJax
+    has re-rendered its formulas, then announcing a ``mathrendered`` event (which
+    tests/browser.py waits for).  Unchanged when the template has no such re-render
+    or is already patched."""
+    return html.replace(_RERENDER, _RECENTRE)
+
+
+def math_without_linebreaks(html):
+    """The deck ``html`` with MathJax's automatic line-breaking off: the deck's canvas has
+    a fixed width (1200 px), and tests/test_browser.py checks that nothing passes it."""
+    return _LINEBREAKS.sub(r"\1false", html)
+
+
 def finish_decks(slides_dir):
-    """Copy assets/ next to ``slides_dir`` and point chapter links at the decks.
+    """Copy assets/ next to ``slides_dir``, point chapter links at the decks and fix
+    the decks' MathJax set-up (``recentre_after_math``, ``math_without_linebreaks``).
 
     Returns the number of links rewritten.  Safe to run twice.
     """
@@ -72,7 +102,8 @@ def finish_decks(slides_dir):
             rewritten += new != m.group(2)
             return m.group(1) + new + m.group(3)
 
-        deck.write_text(_HREF.sub(fix, html), encoding="utf-8")
+        html = math_without_linebreaks(recentre_after_math(_HREF.sub(fix, html)))
+        deck.write_text(html, encoding="utf-8")
     return rewritten
 
 
@@ -136,7 +167,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(prog="python -m d2l_utils.publish", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
-    decks = sub.add_parser("decks", help="finish nbconvert's decks: assets and chapter links")
+    decks = sub.add_parser("decks", help="finish nbconvert's decks: assets, chapter "
+                                         "links, MathJax set-up")
     decks.add_argument("slides_dir")
     hand = sub.add_parser("handouts", help="student copies without the solutions")
     hand.add_argument("out_dir")

@@ -14,6 +14,11 @@ sub-slide and reports, naming the deck, slide number and heading:
   * images that do not load (naturalWidth == 0) and relative links whose target
     is not in the build.
 Screenshots of every offending slide go to build/slide-check/<deck>/.
+
+A slide is measured as a presenter sees it once it has settled: after the deck has
+re-rendered its formulas and laid it out again (the deck announces `mathrendered`;
+d2l_utils.publish adds that), not at a fixed delay, which measured a slide half-rendered
+on a busy machine and made the result depend on timing.
 """
 
 import os
@@ -101,6 +106,23 @@ _READY = """() => new Promise(resolve => {
 _SLIDES = """() => Array.from(document.querySelectorAll('.reveal .slides > section')).map(
   (s, h) => { const inner = s.querySelectorAll(':scope > section');
               return inner.length ? inner.length : 1; })"""
+
+# Go to slide (h, v) and wait until it is laid out at its final height: on a slide change
+# the deck re-renders the slide's formulas, lays the slide out again and announces
+# `mathrendered` (d2l_utils.publish.recentre_after_math), then two frames are painted.
+_GO = """([h, v]) => new Promise((resolve, reject) => {
+  const R = window.__R, now = R.getIndices();
+  if (now.h === h && (now.v || 0) === v) { resolve(true); return; }
+  const timer = setTimeout(() => reject(new Error(
+      `slide ${h}/${v}: no 'mathrendered' event within 20 s; was the deck built by ` +
+      '`make slides` (d2l_utils.publish decks patches it)?')), 20000);
+  const done = () => {
+    R.off('mathrendered', done); clearTimeout(timer);
+    requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));
+  };
+  R.on('mathrendered', done);
+  R.slide(h, v);
+})"""
 
 _MEASURE = """([h, v]) => {
   const R = window.__R, cfg = R.getConfig();
@@ -197,8 +219,7 @@ def _check_slides(page, report, counts, shots):
     for h, n in enumerate(counts):
         for v in range(n):
             number += 1
-            page.evaluate("([h, v]) => { window.__R.slide(h, v); window.__R.layout(); }", [h, v])
-            page.wait_for_timeout(30)
+            page.evaluate(_GO, [h, v])
             m = page.evaluate(_MEASURE, [h, v])
             where = f"{name} slide {number}/{report.subslides} (#/{h}/{v}) {m['title']!r}"
             faults = []

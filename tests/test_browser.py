@@ -81,6 +81,53 @@ def test_every_slide_fits_and_every_image_and_link_works(chromium, decks, chapte
         pytest.fail(message, pytrace=False)
 
 
+# In deck 02: go to the slide with the most formulas and lay it out at once, while the
+# deck's MathJax re-render has taken the formulas out (what happened to the layout of
+# one CI run); report the slide's height then, and its height and top once MathJax is done.
+_RACE = """() => new Promise(resolve => {
+  const R = window.__R, slides = Array.from(document.querySelectorAll('.reveal .slides section'))
+      .filter(s => !s.querySelector('section'));
+  const count = s => s.querySelectorAll('script[type^="math/tex"]').length;
+  const s = slides.reduce((a, b) => count(b) > count(a) ? b : a);
+  const at = R.getIndices(s);
+  R.slide(at.h, at.v || 0);
+  R.layout();
+  const atLayout = s.scrollHeight, t0 = performance.now();
+  let last = '', same = 0;
+  const poll = () => {  // settled: height and top unchanged for 0.5 s (at most 15 s)
+    const now = `${s.scrollHeight} ${s.style.top}`;
+    same = now === last ? same + 1 : 0; last = now;
+    if (same < 10 && performance.now() - t0 < 15000) { setTimeout(poll, 50); return; }
+    resolve({title: s.querySelector('h1, h2, h3').textContent.replace(/\u00b6$/, ''),
+             formulas: count(s), atLayout,
+             final: s.scrollHeight, top: parseFloat(s.style.top),
+             slideHeight: R.getConfig().height});
+  };
+  poll();
+})"""
+
+
+def test_a_slide_is_centred_at_the_height_its_formulas_end_with(chromium, decks):
+    """On a slide change, nbconvert's deck re-renders the slide's formulas after reveal.js
+    centred it; the deck must centre it again when MathJax is done
+    (d2l_utils.publish.recentre_after_math), or a slide of formulas starts too low and
+    ends below the screen, depending on timing (chapter 02 failed one CI run that way)."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        page.goto(decks["02_softmax_regression"].as_uri())
+        tool._wait_ready(page)
+        page.evaluate("() => window.__R.configure({transition: 'none'})")
+        r = page.evaluate(_RACE)
+    finally:
+        page.close()
+    assert r["formulas"] >= 5 and r["atLayout"] < r["final"], (
+        f"the test needs a slide laid out while its formulas are out: {r}")
+    centred = max((r["slideHeight"] - r["final"]) / 2, 0)
+    assert abs(r["top"] - centred) <= 1, (
+        f"slide {r['title']!r} ({r['final']}px tall once its {r['formulas']} formulas are "
+        f"rendered) starts at {r['top']}px, not at the centred {centred}px")
+
+
 # ----------------------------------------------------------------------------- JupyterLab
 TOKEN = "course-browser-test"
 

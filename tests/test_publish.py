@@ -105,3 +105,26 @@ def test_a_handout_runs_top_to_bottom_and_its_stubs_say_not_yet(handouts, tmp_pa
             assert text.strip(), f"{chapter.name} handout cell {i}: the self-check said nothing"
             assert not re.search(r":\s*correct\.?\s*$", text, re.M), (
                 f"{chapter.name} handout cell {i}: a stub passes its self-check: {text!r}")
+
+
+def test_finished_decks_recentre_slides_after_mathjax_and_keep_formulas_whole(tmp_path):
+    """On nbconvert's own reveal template, as `make slides` runs it (the behaviour in a
+    browser is tests/test_browser.py's): the re-render callback lays the slide out again,
+    automatic line-breaking is off, and finishing twice changes nothing."""
+    from nbconvert import SlidesExporter
+
+    nb = nbformat.v4.new_notebook(cells=[_cell("markdown", "# 9. Toy\n\n$$y = \\sum_j x_j$$")])
+    html, _ = SlidesExporter().from_notebook_node(nb)
+    assert publish._RERENDER in html and "automatic: true" in html, (
+        "nbconvert's reveal template changed: update d2l_utils.publish's MathJax fixes")
+    deck = tmp_path / "slides" / f"toy{publish.DECK_SUFFIX}"
+    deck.parent.mkdir()
+    deck.write_text(html, encoding="utf-8")
+    publish.finish_decks(deck.parent)
+    once = deck.read_text(encoding="utf-8")
+    assert publish._RERENDER not in once and once.count("MathJax.Hub.Rerender(") == 1
+    assert "Reveal.layout();  // d2l_utils.publish" in once
+    assert "Reveal.dispatchEvent({type: 'mathrendered'})" in once
+    assert re.search(r"linebreaks:\s*\{\s*automatic:\s*false", once)
+    publish.finish_decks(deck.parent)
+    assert deck.read_text(encoding="utf-8") == once
