@@ -114,8 +114,9 @@ test-portable:
 
 # Every OpenBLAS kernel and every thread count at least once (kernel:threads), then the
 # machine's defaults with both cores busy.  A few minutes per entry: for authors, not CI.
-# Each entry is its own target, so `make -j2 -O -k portability` runs two at a time (the
-# other entry is then extra load, which outputs must withstand anyway).
+# Each entry is its own target: `make -k portability` reports every failing one, and with
+# 4+ cores `make -j2 -O -k portability` runs two at a time (not on 2 cores: an entry's
+# OpenMP threads then wait for the other entry's core; see chapters/README.md).
 PORTABILITY_MATRIX ?= Prescott:1 Nehalem:2 Sandybridge:8 Haswell:1 Zen:2 SkylakeX:8
 PORTABILITY_ENTRIES := $(subst :,-,$(PORTABILITY_MATRIX)) busy
 portability: $(addprefix portability-entry-,$(PORTABILITY_ENTRIES))
