@@ -157,9 +157,14 @@ _LINKS = """() => Array.from(document.querySelectorAll('a[href]')).map(a => [
   a.getAttribute('href'), a.href])"""
 
 
-def _wait_ready(page, timeout=30_000):
+def open_deck(page, deck, timeout=30_000):
+    """Load the deck file ``deck`` in ``page``, wait until reveal.js and MathJax are ready
+    and switch slide animations off (measure where a slide settles, not where it flies)."""
+    page.goto(Path(deck).resolve().as_uri())
     page.wait_for_function("() => document.readyState === 'complete'", timeout=timeout)
     page.evaluate(_READY)
+    page.evaluate("() => window.__R.configure({transition: 'none', "
+                  "backgroundTransition: 'none'})")
 
 
 def _broken_links(page, all_decks):
@@ -191,15 +196,11 @@ def check_deck(browser, deck, viewports=VIEWPORTS, shots=BUILD / "slide-check",
     page = browser.new_page(viewport={"width": w0, "height": h0})
     reports = []
     try:
-        page.goto(deck.as_uri())
-        _wait_ready(page)
+        open_deck(page, deck)
         load_problems = [f"{name}: image does not load: {img['src']}"
                          for img in page.evaluate(_IMAGES) if not img["ok"]]
         load_problems += [f"{name}: link target missing next to the deck: {link}"
                           for link in _broken_links(page, all_decks)]
-        # No slide-in animation: measure where a slide settles, not where it flies.
-        page.evaluate("() => window.__R.configure({transition: 'none', "
-                      "backgroundTransition: 'none'})")
         counts = page.evaluate(_SLIDES)
         for viewport in viewports:
             page.set_viewport_size({"width": viewport[0], "height": viewport[1]})

@@ -114,9 +114,7 @@ def test_a_slide_is_centred_at_the_height_its_formulas_end_with(chromium, decks)
     ends below the screen, depending on timing (chapter 02 failed one CI run that way)."""
     page = chromium.new_page(viewport={"width": 1280, "height": 720})
     try:
-        page.goto(decks["02_softmax_regression"].as_uri())
-        tool._wait_ready(page)
-        page.evaluate("() => window.__R.configure({transition: 'none'})")
+        tool.open_deck(page, decks["02_softmax_regression"])
         r = page.evaluate(_RACE)
     finally:
         page.close()
