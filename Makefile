@@ -37,10 +37,11 @@ help:
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
-# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon: say what to do
-# there instead of letting pip fail with a resolver error (README, "Platforms").
+# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon, and its x86_64
+# wheel dies with SIGILL on a CPU without AVX: say what to do there instead of a pip
+# resolver error or a crash (README, "Platforms").  Standard library only, before .venv.
 platform-check:
-	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/environment.py; fi
+	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/platforms.py; fi
 
 $(PY): | platform-check
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -63,6 +64,7 @@ PIP_FROM := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEEL
 $(STAMP): pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --upgrade $(PIP_FROM) pip
 	$(PY) -m pip install --quiet $(PIP_FROM) -e '.[test]'
+	@$(PY) d2l_utils/platforms.py link-arm64
 	@touch $@
 
 wheelhouse: $(STAMP)
