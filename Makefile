@@ -17,7 +17,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help lab test test-as-is test-portable unit notebooks portability data install wheelhouse lint slides bench \
         tensorboard execute clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy
+.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets everything up first)"
@@ -33,6 +33,7 @@ help:
 	@echo "make handouts student copies of the chapters without solutions, in build/handouts/"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
+	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
@@ -193,6 +194,13 @@ browser: data
 
 bench: data
 	$(PY) bench/bench.py
+
+# Authors: the course on Linux arm64 under qemu-aarch64 (tools/platform/emulate-arm64.sh):
+# Debian arm64 packages and the aarch64 wheels (network once, kept in build/arm64/), then
+# the platform check, the loader and gradient tests, one epoch compared with x86_64 and
+# chapter 03 under nbval.  About 20 minutes on 2 busy cores; not part of `make test`.
+emulate-arm64: $(STAMP)
+	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY))
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info bench/results
