@@ -180,6 +180,7 @@ def test_suite_runs_nbval_in_compare_mode():
     assert "--nbval " in makefile and "--nbval-lax" not in makefile
 
 
+@pytest.mark.slow
 def test_slides_render_as_a_deck_with_the_notebook_structure():
     """`make slides` uses nbconvert's SlidesExporter: each slide is a <section>
     holding one <section> per sub-slide, notes become speaker notes, fragments
