@@ -89,8 +89,8 @@ def cpuid_avx():
     Nehalem`` shows the host's /proc/cpuinfo but answers CPUID as a Nehalem).  None when
     machine code cannot be run here (a system that forbids executable memory).
     """
-    if sys.maxsize < 2**32:  # the machine code is x86_64's; a 32-bit Python has no MXNet
-        return None
+    if platform.machine().lower() not in ("x86_64", "amd64") or sys.maxsize < 2**32:
+        return None  # the machine code is x86_64's (a 32-bit Python has no MXNet anyway)
     try:
         regs = (ctypes.c_uint32 * 4)()
         _run_machine_code(_CPUID_CODE, None,
