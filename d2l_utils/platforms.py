@@ -32,7 +32,7 @@ PLATFORM_ROUTES = {
         f"(earlier Rosetta has no AVX); or {BROWSER}."),
     "no-avx": (
         "this x86_64 CPU (or emulator) has no AVX instructions, and MXNet 1.9.1's x86_64 "
-        "wheel uses them: its first operation would stop with 'Illegal instruction'. That "
+        "wheel uses them: its first matrix product would stop with 'Illegal instruction'. That "
         "happens on Intel CPUs older than Sandy Bridge (2011), on many Celeron, Pentium and "
         "Atom laptops and under Rosetta 2 before macOS 15. On a Mac with Apple silicon use a "
         "Linux arm64 container (README, 'Platforms'), or update to macOS 15; elsewhere "

@@ -109,8 +109,9 @@ def test_make_platform_check_under_an_emulated_cpu_without_avx():
 
 @needs_qemu
 def test_import_d2l_utils_without_avx_is_one_message_not_sigill():
-    """What a student's first cell does: without the check, MXNet's first operation
-    ends the process with SIGILL (returncode -4)."""
+    """What a student's first cell does.  Without the check, `import mxnet` works on this
+    CPU and the first nd.dot ends the process with SIGILL (measured; too slow to repeat here:
+    importing MXNet under qemu takes about a minute)."""
     run = _qemu("Nehalem", sys.executable, "-c", "import d2l_utils")
     assert run.returncode == 1, (run.returncode, run.stderr[-2000:])
     assert ("d2l_utils.platforms.EnvironmentProblem: the course cannot run on this machine:\n"
