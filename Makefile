@@ -223,7 +223,9 @@ bench: data
 # the platform check, the loader and gradient tests, one epoch compared with x86_64 and
 # chapter 03 under nbval.  About 20 minutes on 2 busy cores; not part of `make test`.
 emulate-arm64: $(STAMP)
-	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY))
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY)) \
+	    $(abspath $(VENV))/bin/uv
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info bench/results
