@@ -53,6 +53,8 @@ step "one epoch on 5,000 images: x86_64, then arm64"
 "$HOST_PY" "$REPO/tools/platform/subset.py" compare "$OUT/x86_64.json" "$OUT/aarch64.json"
 
 step "chapter 03 under nbval, kernel: the arm64 Python"
+# matplotlib builds its font cache on first use and says so: not in the chapter's first cell
+$ARM_PY -c "import matplotlib.font_manager"
 KERNEL=$BUILD/jupyter/kernels/python3-arm64
 mkdir -p "$KERNEL"
 "$HOST_PY" - "$KERNEL/kernel.json" $ARM_PY <<'EOF'
