@@ -17,7 +17,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help lab test test-as-is test-portable unit notebooks portability data install wheelhouse lint slides bench \
         tensorboard execute clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy
+.PHONY: slides-check handouts browser platform-check portability-entry-busy \
+        install-grade assignments grade
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets everything up first)"
@@ -31,6 +32,8 @@ help:
 	@echo "make slides-check  build the decks and check in Chromium that every slide fits"
 	@echo "              1280x720 and 1400x900 (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make handouts student copies of the chapters without solutions, in build/handouts/"
+	@echo "make assignments  nbgrader assignments of the chapters' exercises in build/course/"
+	@echo "              (source, student release, hidden tests); make grade: autograde -> grades.csv"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
@@ -66,11 +69,19 @@ $(STAMP): pyproject.toml | $(PY)
 	@touch $@
 
 wheelhouse: $(STAMP)
-	$(PY) -m pip download --quiet -d $(WHEELHOUSE) pip 'setuptools>=77' '.[test]'
+	$(PY) -m pip download --quiet -d $(WHEELHOUSE) pip 'setuptools>=77' '.[test,grade]'
 	@echo "$(WHEELHOUSE)/ holds every package: copy the repository with it to machines of the same"
 	@echo "OS, CPU and Python 3.11; there 'make lab' installs from it without a network."
 
 install: $(STAMP)
+
+# Instructors' grading tools (nbgrader), an extra of their own: students' JupyterLab does not
+# get nbgrader's menus.  The tests need it (tests/test_grading*.py).
+GRADE_STAMP := $(VENV)/.grade-stamp
+$(GRADE_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet $(PIP_FROM) -e '.[test,grade]'
+	@touch $@
+install-grade: $(GRADE_STAMP)
 
 data: $(STAMP)
 	$(PY) -m d2l_utils.data fetch
@@ -91,9 +102,9 @@ lab: data
 	$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check d2l_utils tests bench chapters
+	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters
 
-unit: data
+unit: data $(GRADE_STAMP)
 	$(PY) -m pytest -m "not browser" tests
 
 notebooks: data
@@ -103,7 +114,7 @@ notebooks: data
 # second time with another OpenBLAS kernel and more threads than cores, as a student's laptop has.
 # The two passes run side by side (2 cores); -O prints each pass's output whole when it ends.
 CI_PORTABILITY := OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=8
-test: data lint
+test: data lint $(GRADE_STAMP)
 	@$(MAKE) --no-print-directory -j2 -O test-as-is test-portable
 
 test-as-is:
@@ -184,6 +195,16 @@ slides-check: slides
 HANDOUTS_DIR := build/handouts
 handouts: $(STAMP)
 	$(PY) -m d2l_utils.publish handouts $(HANDOUTS_DIR) $(NOTEBOOKS)
+
+# Exercises as nbgrader assignments (README, "For instructors"): instructor source, student
+# release and hidden tests in $(COURSE_DIR); `make grade` autogrades what is in
+# $(COURSE_DIR)/submitted/ and writes $(COURSE_DIR)/grades.csv.
+COURSE_DIR ?= build/course
+assignments: data $(GRADE_STAMP)
+	$(PY) -m grading assignments $(COURSE_DIR) $(NOTEBOOKS)
+
+grade: data $(GRADE_STAMP)
+	$(PY) -m grading grade $(COURSE_DIR)
 
 # The browser tests alone (tests/test_browser.py; part of `make test`).
 browser: data
