@@ -8,6 +8,7 @@
 """
 
 import argparse
+import subprocess
 import sys
 from pathlib import Path
 
@@ -40,7 +41,7 @@ def _collect(args):
 
 def _grade(args):
     root = Path(args.course_dir)
-    keys = args.assignments or sorted({p.parent.name for p in root.glob("submitted/*/*")})
+    keys = args.assignments or sorted({p.name for p in root.glob("submitted/*/*") if p.is_dir()})
     if not keys:
         raise FileNotFoundError(f"grade: nothing in {root}/submitted/; collect submissions first")
     for key in keys:
@@ -72,6 +73,10 @@ def main(argv=None):
     except (ChapterError, FileNotFoundError, SyntaxError) as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except subprocess.CalledProcessError as err:  # nbgrader's own log says what went wrong
+        print(f"{err.stdout}{err.stderr}\nerror: {' '.join(err.cmd[1:])} failed (log above)",
+              file=sys.stderr)
+        return 1
     return 0
 
 

@@ -7,11 +7,13 @@ untouched student release, the reference solutions and a submission with one wro
 import ast
 import time
 
+import nbformat
 import pytest
 from grading_helpers import build_course, notebook, replaced, with_answer, write
 
 from d2l_utils import publish
 from grading import grades
+from grading.__main__ import main
 from grading.dependencies import cell_names, needed_cells
 from grading.exercises import ChapterError, read_chapter
 
@@ -37,7 +39,6 @@ def test_every_chapter_reads_as_an_assignment(path):
 
 
 def _cells(path):
-    import nbformat
     return nbformat.read(path, as_version=4).cells
 
 
@@ -70,7 +71,6 @@ def test_needed_cells_takes_the_last_binding_and_later_changes_only():
 
 
 def test_a_chapter_without_matching_solutions_is_named(tmp_path):
-    import nbformat
     nb = nbformat.v4.new_notebook(cells=[
         nbformat.v4.new_markdown_cell("# 9. Toy"), nbformat.v4.new_code_cell("import x"),
         nbformat.v4.new_markdown_cell("## Exercises\n\n1. f"),
@@ -150,3 +150,22 @@ def test_grades_csv_has_a_row_per_student_and_exercise(graded, tmp_path):
     text = (tmp_path / "grades.csv").read_text()
     assert text.startswith("student,assignment,exercise,score,max_score")
     assert "solved,ch06,exercise-1,1.0,1.0" in text.replace("\r", "")
+
+
+def test_untouched_release_runs_without_an_error(graded):
+    course, chapters = graded
+    for ch in chapters.values():
+        path = course / "autograded" / "untouched" / ch.key / (ch.path.stem + "_exercises.ipynb")
+        nb = nbformat.read(path, as_version=4)
+        errors = [c.source[:60] for c in nb.cells if c.cell_type == "code"
+                  and not c.metadata.get("nbgrader", {}).get("grade")
+                  and any(o.output_type == "error" for o in c.outputs)]
+        assert errors == [], (ch.key, errors)
+
+
+def test_command_line_names_what_is_missing(tmp_path, capsys):
+    (tmp_path / "empty").mkdir()
+    assert main(["grade", str(tmp_path)]) == 2
+    assert "nothing in" in capsys.readouterr().err
+    assert main(["collect", str(tmp_path), "ch06", str(tmp_path / "empty")]) == 2
+    assert "no <student_id>.ipynb files" in capsys.readouterr().err
