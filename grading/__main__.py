@@ -10,6 +10,7 @@
 import argparse
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 from . import assignments, course, grades
@@ -45,9 +46,13 @@ def _grade(args):
     if not keys:
         raise FileNotFoundError(f"grade: nothing in {root}/submitted/; collect submissions first")
     for key in keys:
+        start = time.perf_counter()
         grades.autograde(root, key)
-        for student, scores in sorted(grades.by_exercise(root, key).items()):
-            print(f"{key} {student}: {sum(scores.values()):g} / {len(scores)} exercise(s)")
+        scores = grades.by_exercise(root, key)
+        print(f"{key}: {len(scores)} notebook(s) graded in {time.perf_counter() - start:.0f} s")
+        for student, by_test in sorted(scores.items()):
+            print(f"  {student}: {sum(by_test.values()):g} point(s), "
+                  f"{sum(1 for v in by_test.values() if v)} of {len(by_test)} exercise(s)")
     rows = grades.write_csv(root, args.csv or root / "grades.csv")
     print(f"{len(rows)} grade(s) written to {args.csv or root / 'grades.csv'}")
 

@@ -77,6 +77,9 @@ def _enter_sandbox(sandbox):
         os.environ[var] = os.path.join(sandbox, sub)
     for font_list in fonts:
         shutil.copy(font_list, os.environ["MPLCONFIGDIR"])
+    # One BLAS thread unless told otherwise: exercises are small, a class's submissions are
+    # graded one after another, and OpenBLAS reserves memory per thread (RLIMIT_AS counts it).
+    os.environ.setdefault("OMP_NUM_THREADS", "1")
     tempfile.tempdir = None  # re-read TMPDIR
     os.chdir(work)
 
