@@ -5,7 +5,9 @@ definitions.  Grading re-runs what an assignment contains for every submission, 
 assignment keeps only the code cells the exercises and their reference solutions depend on:
 for each name they use, the last earlier cell that binds it, any later cell that changes it in
 place (``net.initialize()``, ``X[0] = 1``), and so on for the names those cells use.
-The first code cell (imports, seeds) always runs.
+The first code cell (imports, seeds) always runs.  The chapter's training runs (cells tagged
+``nbval-ignore-output``, chapters/README.md) are left out unless a stub needs them; cells
+that need what only they compute are left out too (:func:`unavailable`).
 
 Names are found with :mod:`symtable`, so a function's parameters and locals are not mistaken
 for names it takes from the chapter.
@@ -80,14 +82,30 @@ def cell_names(source, where="<cell>"):
     return CellNames(frozenset(binds), frozenset(changes), frozenset(uses), frozenset(imported))
 
 
-def needed_cells(sources, wanted):
+def unavailable(sources, skip):
+    """(cells left out, names left undefined) when the cells ``skip`` do not run: a cell that
+    uses a name whose latest binding was left out is left out too."""
+    excluded, missing = set(), set()
+    for i, src in enumerate(sources):
+        names = cell_names(src, f"code cell {i}")
+        if i in skip or names.uses & missing:
+            excluded.add(i)
+            missing |= names.binds
+        else:
+            missing -= names.binds
+    return excluded, missing
+
+
+def needed_cells(sources, wanted, excluded=()):
     """Indices (sorted) of the cells among ``sources`` (earlier code cells, in order) that
     provide the names in ``wanted``, with everything those cells need in turn.
 
     ``sources`` is a list of code-cell sources; index 0 (imports, seeds) is always needed.
-    A name no cell binds is left to Python (a NameError, if anything, is the student's).
+    Cells in ``excluded`` are treated as absent.  A name no cell binds is left to Python (a
+    NameError, if anything, is the student's).
     """
-    names = [cell_names(src, f"code cell {i}") for i, src in enumerate(sources)]
+    names = [cell_names("" if i in excluded else src, f"code cell {i}")
+             for i, src in enumerate(sources)]
     modules = set().union(*(n.imports for n in names))  # d2l.f(...) in one cell changes no d2l
     keep = set()
     todo = [(name, len(sources)) for name in wanted]

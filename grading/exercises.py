@@ -21,9 +21,10 @@ from pathlib import Path
 
 import nbformat
 
-from .dependencies import cell_names, needed_cells
+from .dependencies import cell_names, needed_cells, unavailable
 
 EXERCISE_TAG, SOLUTION_TAG = "exercise", "solution"
+TRAINING_TAG = "nbval-ignore-output"  # the chapters' training runs (chapters/README.md)
 _EXERCISES_HEADING = re.compile(r"^#+\s*Exercises\b", re.M)
 _SOLUTIONS_HEADING = re.compile(r"^#+\s*Reference solutions\b", re.M | re.I)
 
@@ -41,15 +42,22 @@ class Exercise:
     imports: list  # import statements of the stub, so the hidden test can name the checks
     points: int = 1
     bindings: list = field(default_factory=list)  # see _bindings
+    omitted: list = field(default_factory=list)  # numbers of solution lines that need training
 
     @property
     def answer(self):
-        """The reference solution as an answer cell: the solution, then the names the
-        hidden test reads if the solution passed their values to the check directly."""
-        if not self.bindings:
-            return self.solution
-        return "\n".join([self.solution, "", "# the names the hidden test reads",
-                          *self.bindings])
+        """The reference solution as an answer cell: the solution without the lines that
+        use the chapter's training results (``omitted``), then the names the hidden test
+        reads if the solution passed their values to the check directly."""
+        lines = self.solution.splitlines()
+        kept = [line for i, line in enumerate(lines) if i not in self.omitted]
+        if self.omitted:
+            kept += ["", "# Left out here (they use the chapter's training runs):",
+                     *[f"# {lines[i]}" for i in self.omitted]]
+        lines = kept
+        if self.bindings:
+            lines += ["", "# the names the hidden test reads", *self.bindings]
+        return "\n".join(lines)
 
     def hidden_test(self):
         """The code of the hidden test: every self-check verdict must be True, and the
@@ -98,6 +106,22 @@ def _bindings(stub, solution):
                     and ast.dump(mine) != ast.dump(theirs):
                 lines.append(f"{mine.id} = {ast.get_source_segment(solution, theirs)}")
     return lines
+
+
+def _omitted(solution, missing):
+    """Numbers (from 0) of the lines of top-level statements of ``solution`` that use a name
+    in ``missing`` (or a name such a statement binds)."""
+    missing, lines = set(missing), solution.splitlines()
+    out = []
+    for stmt in ast.parse(solution).body:
+        segment = "\n".join(lines[stmt.lineno - 1:stmt.end_lineno])
+        names = cell_names(segment)
+        if names.uses & missing:
+            missing |= names.binds
+            out += range(stmt.lineno - 1, stmt.end_lineno)
+        else:
+            missing -= names.binds
+    return out
 
 
 def _check_calls(stub, where):
@@ -155,12 +179,18 @@ def read_chapter(path):
         raise ChapterError(f"{path.name}: {len(stubs) - len(exercises)} exercise cell(s) after "
                            "the reference solutions; put every stub in the Exercises section")
     before = [c for c in cells[:start] if c.cell_type == "code"]
-    wanted = set()
+    sources = [c.source for c in before]
+    student, reference = set(), set()  # names the stubs need; names the solutions need
     for cell in section:
         if isinstance(cell, Exercise):
-            for src, kind in ((cell.stub, "exercise"), (cell.solution, "solution")):
-                wanted |= cell_names(src, f"{path.name}, {kind} {cell.number}").uses
+            student |= cell_names(cell.stub, f"{path.name}, exercise {cell.number}").uses
+            reference |= cell_names(cell.solution, f"{path.name}, solution {cell.number}").uses
         elif cell.cell_type == "code":
-            wanted |= cell_names(cell.source, f"{path.name}, exercises section").uses
-    keep = needed_cells([c.source for c in before], wanted)
+            student |= cell_names(cell.source, f"{path.name}, exercises section").uses
+    for_students = set(needed_cells(sources, student))
+    training = {i for i, c in enumerate(before) if TRAINING_TAG in _tags(c)} - for_students
+    excluded, missing = unavailable(sources, training)
+    for ex in exercises:
+        ex.omitted = _omitted(ex.solution, missing)
+    keep = needed_cells(sources, student | reference, excluded)
     return Chapter(path, title, [before[i] for i in keep], section, exercises)

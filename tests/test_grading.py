@@ -14,7 +14,7 @@ from grading_helpers import build_course, notebook, replaced, with_answer, write
 from d2l_utils import publish
 from grading import grades
 from grading.__main__ import main
-from grading.dependencies import cell_names, needed_cells
+from grading.dependencies import cell_names, needed_cells, unavailable
 from grading.exercises import ChapterError, read_chapter
 
 CHAPTERS = sorted(publish.CHAPTERS.glob("[0-9A][0-9]_*.ipynb"))
@@ -53,6 +53,18 @@ def test_setup_is_what_the_exercises_use_not_the_chapter():
     sources = "\n".join(c.source for c in ch02.setup)
     assert "def logsumexp" in sources and "O_big =" in sources  # the solutions use them
     assert len(ch02.setup) < sum(1 for c in _cells(ch02.path) if c.cell_type == "code") / 3
+
+
+def test_training_runs_are_left_out_unless_a_stub_needs_them():
+    ch05 = read_chapter(publish.CHAPTERS / "05_hyperparameters.ipynb")
+    assert not any("nbval-ignore-output" in c.metadata.get("tags", []) for c in ch05.setup)
+    first = ch05.exercises[0]
+    assert [first.solution.splitlines()[i] for i in first.omitted] == [
+        "print('on this chapter\\'s sweep:', pick_learning_rate(lr_results, 0.02))"]
+    code = [line for line in first.answer.splitlines() if not line.startswith("#")]
+    assert not any("lr_results" in line for line in code)
+    assert unavailable(["import d2l", "r = d2l.sweep()", "best = max(r)", "r = 1", "s = r"],
+                       {1}) == ({1, 2}, {"best"})
 
 
 def test_names_a_cell_needs_follow_python_scopes():
