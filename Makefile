@@ -17,7 +17,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
         tensorboard execute clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy
+.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets everything up first)"
@@ -34,15 +34,17 @@ help:
 	@echo "make handouts student copies of the chapters without solutions, in build/handouts/"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
+	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make lock     re-resolve requirements.lock after a change to pyproject.toml (authors)"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
-# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon: say what to do
-# there instead of letting pip fail with a resolver error (README, "Platforms").
+# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon, and its x86_64
+# wheel dies with SIGILL on a CPU without AVX: say what to do there instead of a pip
+# resolver error or a crash (README, "Platforms").  Standard library only, before .venv.
 platform-check:
-	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/environment.py; fi
+	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/platforms.py; fi
 
 $(PY): | platform-check
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -70,6 +72,7 @@ $(STAMP): pyproject.toml $(LOCK) | $(PY)
 	$(PY) -m pip install --quiet --upgrade $(PIP_FROM) pip
 	$(PY) -m pip install --quiet $(PIP_FROM) --require-hashes --no-deps -r $(LOCK)
 	$(PY) -m pip install --quiet $(PIP_FROM) --no-deps -e .
+	@$(PY) d2l_utils/platforms.py link-arm64
 	@touch $@
 
 # Authors: after changing a requirement in pyproject.toml, `make lock` re-resolves the lock
@@ -214,6 +217,13 @@ browser: data
 
 bench: data
 	$(PY) bench/bench.py
+
+# Authors: the course on Linux arm64 under qemu-aarch64 (tools/platform/emulate-arm64.sh):
+# Debian arm64 packages and the aarch64 wheels (network once, kept in build/arm64/), then
+# the platform check, the loader and gradient tests, one epoch compared with x86_64 and
+# chapter 03 under nbval.  About 20 minutes on 2 busy cores; not part of `make test`.
+emulate-arm64: $(STAMP)
+	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY))
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info bench/results
