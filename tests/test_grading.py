@@ -117,6 +117,7 @@ def graded(tmp_path_factory):
     return course, chapters
 
 
+@pytest.mark.slow
 def test_release_has_the_chapters_stubs_and_no_solutions_or_hidden_tests(graded):
     course, chapters = graded
     for ch in chapters.values():
@@ -132,6 +133,7 @@ def test_release_has_the_chapters_stubs_and_no_solutions_or_hidden_tests(graded)
         assert all(ex.solution in source and ex.hidden_test() in source for ex in ch.exercises)
 
 
+@pytest.mark.slow
 def test_untouched_scores_zero_solved_full_one_wrong_loses_that_exercise(graded):
     course, chapters = graded
     for name, (n, _, _) in GRADED.items():
@@ -143,6 +145,7 @@ def test_untouched_scores_zero_solved_full_one_wrong_loses_that_exercise(graded)
         assert scores["one_wrong"] == {**points, f"exercise-{n}-test": 0.0}, name
 
 
+@pytest.mark.slow
 def test_feedback_is_the_self_checks_hint(graded):
     course, chapters = graded
     for name, (n, _, _) in GRADED.items():
@@ -155,6 +158,7 @@ def test_feedback_is_the_self_checks_hint(graded):
         assert all(": not yet: " in text for text in untouched.values()), untouched
 
 
+@pytest.mark.slow
 def test_grades_csv_has_a_row_per_student_and_exercise(graded, tmp_path):
     course, chapters = graded
     rows = grades.write_csv(course, tmp_path / "grades.csv")
@@ -164,6 +168,7 @@ def test_grades_csv_has_a_row_per_student_and_exercise(graded, tmp_path):
     assert "solved,ch06,exercise-1,1.0,1.0" in text.replace("\r", "")
 
 
+@pytest.mark.slow
 def test_untouched_release_runs_without_an_error(graded):
     course, chapters = graded
     for ch in chapters.values():

@@ -51,6 +51,7 @@ def hostile(tmp_path_factory):
 
 
 @pytest.mark.parametrize("student", HOSTILE)
+@pytest.mark.slow
 def test_hostile_exercise_scores_zero_and_the_others_are_graded(hostile, student):
     course, ch = hostile
     scores = grades.by_exercise(course, ch.key)
@@ -60,6 +61,7 @@ def test_hostile_exercise_scores_zero_and_the_others_are_graded(hostile, student
     assert "your exercise cell stopped with" in why, why
 
 
+@pytest.mark.slow
 def test_the_instructors_files_survive(hostile):
     course, ch = hostile
     name = ch.path.stem + "_exercises.ipynb"
@@ -69,6 +71,7 @@ def test_the_instructors_files_survive(hostile):
         assert (course / "submitted" / student / ch.key / name).is_file()
 
 
+@pytest.mark.slow
 def test_a_flood_of_output_is_cut(hostile):
     course, ch = hostile
     path = course / "autograded" / "prints_100_mb" / ch.key / (ch.path.stem + "_exercises.ipynb")
