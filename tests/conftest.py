@@ -219,3 +219,14 @@ def real_fashion_mnist():
     # A copy that is present but fails verification raises DataError: an error, never a skip.
     arrays = sources.read_split(location, "train") + sources.read_split(location, "test")
     return SimpleNamespace(location=location, arrays=arrays)
+
+
+# ----------------------------------------------------------------------------- test tiers
+def pytest_collection_modifyitems(items):
+    """Everything that uses the real Fashion-MNIST is ``slow`` (it trains or reads 60,000
+    images), so `make check` (``-m "not slow and not browser"``) stays a quick pre-commit loop
+    without each such test having to say so.  Tests that execute notebooks or start kernels
+    carry ``@pytest.mark.slow`` themselves."""
+    for item in items:
+        if "real_fashion_mnist" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
