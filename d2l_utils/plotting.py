@@ -8,6 +8,7 @@ open for ``savefig`` or ``plt.show()``.
 """
 
 import numpy as np
+from cycler import cycler
 from matplotlib import pyplot as plt
 from mxnet import nd
 
@@ -15,6 +16,13 @@ from mxnet import nd
 SVG_HASHSALT = "d2l-utils"
 # Widest row of images show_fashion_mnist draws, in inches: a figure that fits a 1280x720 slide.
 MAX_ROW_WIDTH = 7.0
+# Okabe & Ito's palette, which stays distinct under the common colour-vision deficiencies;
+# yellow (#F0E442) is left out: it vanishes on a white projector screen.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# Each colour comes with its own line style, so series never differ by colour alone
+# (a grey-scale printout or a deuteranope tells them apart too).
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
+COURSE_STYLE = {"axes.prop_cycle": cycler(color=OKABE_ITO) + cycler(linestyle=LINE_STYLES)}
 
 
 def in_jupyter_kernel():
@@ -30,12 +38,14 @@ def in_jupyter_kernel():
 
 
 def use_svg_display():
-    """Show figures as SVG in Jupyter, reproducibly (no date, fixed ids).
+    """Show figures as SVG in Jupyter, reproducibly (no date, fixed ids), in the course's style.
 
-    Outside IPython it only fixes the SVG id salt.  Introduced in
-    chapters/00_getting_started.ipynb.
+    The style (``COURSE_STYLE``) gives hand-drawn series colour-blind-safe colours, each with
+    its own line style.  Outside IPython it only sets the SVG id salt and the style.
+    Introduced in chapters/00_getting_started.ipynb.
     """
     plt.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    plt.rcParams.update(COURSE_STYLE)
     try:
         from IPython import get_ipython
     except ImportError:
