@@ -7,6 +7,7 @@ instead of 100 (the norms and the train/test gap already show); 3.13 trains
 """
 
 import numpy as np
+import pytest
 from book_helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import data as gdata
@@ -14,6 +15,8 @@ from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn
 
 import d2l_utils as d2l
+
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 
 # ----------------------------------------------------------------------------- 3.11

@@ -8,6 +8,7 @@ are the book's (3 epochs, learning rate 0.03, batch size 10).
 import random
 from time import time
 
+import pytest
 from book_helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import data as gdata
@@ -15,6 +16,8 @@ from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn
 
 import d2l_utils as d2l
+
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 
 def test_3_1_vectorized_addition_equals_the_loop():

@@ -5,12 +5,15 @@ book's 5.  Sections 3.9 and 3.10 need the real Fashion-MNIST.
 """
 
 import numpy as np
+import pytest
 from book_helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn
 
 import d2l_utils as d2l
+
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 
 def test_3_8_activation_functions_and_their_gradients():

@@ -7,12 +7,15 @@ Section 3.4 is theory without code.  Needs the real Fashion-MNIST.
 
 import time
 
+import pytest
 from book_helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn
 
 import d2l_utils as d2l
+
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 
 def test_3_5_reading_and_showing_fashion_mnist(real_fashion_mnist):

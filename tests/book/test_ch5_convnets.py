@@ -13,10 +13,13 @@ costs minutes per epoch on a CPU and is the same ``train_ch5`` as 5.5 and
 import re
 
 import numpy as np
+import pytest
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import nn
 
 import d2l_utils as d2l
+
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 EPOCH_LINE = (r"^epoch 1, loss (\d+\.\d{4}), train acc (\d\.\d{3}), test acc (\d\.\d{3}), "
               r"time \d+\.\d sec$")

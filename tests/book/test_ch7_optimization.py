@@ -21,6 +21,8 @@ from mxnet import nd
 import d2l_utils as d2l
 from d2l_utils import airfoil
 
+pytestmark = pytest.mark.usefixtures("fresh_figures")
+
 
 # ----------------------------------------------------------------------------- 7.1
 def test_7_1_local_minimum_and_saddle_point():
