@@ -364,43 +364,6 @@ def fashion_iters(real_fashion_mnist):
     return d2l.load_data_fashion_mnist(256, root=real_fashion_mnist.location.folder, seed=0)
 
 
-def test_first_edition_softmax_from_scratch_runs_unchanged(real_fashion_mnist, capsys):
-    """Chapter 3.6 of the first edition (d2lzh), with ``import d2l_utils as d2l``."""
-    d2l.set_seed(0)
-    batch_size = 256
-    train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
-    num_inputs, num_outputs = 784, 10
-    W = nd.random.normal(scale=0.01, shape=(num_inputs, num_outputs))
-    b = nd.zeros(num_outputs)
-    W.attach_grad()
-    b.attach_grad()
-
-    def softmax(X):
-        X_exp = X.exp()
-        partition = X_exp.sum(axis=1, keepdims=True)
-        return X_exp / partition
-
-    def net(X):
-        return softmax(nd.dot(X.reshape((-1, num_inputs)), W) + b)
-
-    def cross_entropy(y_hat, y):
-        return - nd.pick(y_hat, y).log()
-
-    assert 0.02 < d2l.evaluate_accuracy(test_iter, net) < 0.3  # untrained: about chance
-    num_epochs, lr = 5, 0.1
-    history = d2l.train_ch3(net, train_iter, test_iter, cross_entropy, num_epochs, batch_size,
-                            [W, b], lr)
-    assert history.test_acc[-1] >= 0.80
-    check_printed(capsys.readouterr().out, history, num_epochs)
-    for X, y in test_iter:  # noqa: B007 (the book's idiom for "first batch")
-        break
-    true_labels = d2l.get_fashion_mnist_labels(y.asnumpy())
-    pred_labels = d2l.get_fashion_mnist_labels(net(X).argmax(axis=1).asnumpy())
-    titles = [true + '\n' + pred for true, pred in zip(true_labels, pred_labels, strict=True)]
-    d2l.show_fashion_mnist(X[0:9], titles[0:9])
-    assert [ax.get_title() for ax in plt.gcf().axes] == titles[:9]
-
-
 def test_concise_gluon_softmax_reaches_080_on_fashion_mnist(fashion_iters, capsys):
     train_iter, test_iter = fashion_iters
     d2l.set_seed(0)

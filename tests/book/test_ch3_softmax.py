@@ -1,7 +1,7 @@
 """Book sections 3.5-3.7: Fashion-MNIST, softmax regression from scratch and with Gluon.
 
-The book's code with ``import d2l_utils as d2l``; 1 epoch instead of the
-book's 5 (the book's first epoch reaches about 0.79 test accuracy).
+The book's code with ``import d2l_utils as d2l``; 3.6 trains the book's 5
+epochs (about a second: the book's test accuracy is 0.84), 3.7 one.
 Section 3.4 is theory without code.  Needs the real Fashion-MNIST.
 """
 
@@ -35,7 +35,8 @@ def test_3_5_reading_and_showing_fashion_mnist(real_fashion_mnist):
     assert X.shape[1:] == (1, 28, 28) and len(train_iter) == 235 and len(test_iter) == 40
 
 
-def test_3_6_softmax_regression_from_scratch_learns_in_one_epoch(real_fashion_mnist, capsys):
+def test_3_6_softmax_regression_from_scratch_reaches_the_books_accuracy(real_fashion_mnist,
+                                                                        capsys):
     d2l.set_seed(0)
     batch_size = 256
     train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
@@ -62,10 +63,10 @@ def test_3_6_softmax_regression_from_scratch_learns_in_one_epoch(real_fashion_mn
     before = d2l.evaluate_accuracy(test_iter, net)
     assert 0.03 < before < 0.2  # chance, as the book's 0.0925
 
-    num_epochs, lr = 1, 0.1
+    num_epochs, lr = 5, 0.1
     d2l.train_ch3(net, train_iter, test_iter, cross_entropy, num_epochs, batch_size, [W, b], lr)
-    out = capsys.readouterr().out
-    assert printed(out, r"test acc ([\d.]+)")[0] > 0.75
+    accs = printed(capsys.readouterr().out, r"test acc ([\d.]+)")
+    assert len(accs) == 5 and accs[0] > 0.75 and accs[-1] >= 0.80
 
     for X, y in test_iter:
         break
@@ -73,7 +74,7 @@ def test_3_6_softmax_regression_from_scratch_learns_in_one_epoch(real_fashion_mn
     pred_labels = d2l.get_fashion_mnist_labels(net(X).argmax(axis=1).asnumpy())
     titles = [true + '\n' + pred for true, pred in zip(true_labels, pred_labels)]
     d2l.show_fashion_mnist(X[0:9], titles[0:9])
-    assert len(d2l.plt.gcf().axes) == 9
+    assert [ax.get_title() for ax in d2l.plt.gcf().axes] == titles[:9]
 
 
 def test_3_7_concise_softmax_regression_learns_in_one_epoch(real_fashion_mnist, capsys):
