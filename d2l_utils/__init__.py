@@ -5,6 +5,11 @@
 says which chapter in ``chapters/`` introduces it.
 """
 
+# First, before anything imports MXNet: on a machine it cannot run on (no AVX, aarch64
+# without the Arm Performance Libraries, ...) stop with the route that works (README,
+# 'Platforms') instead of an "Illegal instruction" crash or an OSError.
+from . import _supported
+
 # --- data: chapters/01_fashion_mnist.ipynb ---
 from .data import (
     DataError,

@@ -223,6 +223,17 @@ def real_fashion_mnist():
     return SimpleNamespace(location=location, arrays=arrays)
 
 
+# ----------------------------------------------------------------------------- test tiers
+def pytest_collection_modifyitems(items):
+    """Everything that uses the real Fashion-MNIST is ``slow`` (it trains or reads 60,000
+    images), so `make check` (``-m "not slow and not browser"``) stays a quick pre-commit loop
+    without each such test having to say so.  Tests that execute notebooks or start kernels
+    carry ``@pytest.mark.slow`` themselves."""
+    for item in items:
+        if "real_fashion_mnist" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 # ----------------------------------------------------------------------------- book programs
 # tests/book/ (the first edition's code on d2l_utils) uses these; they live here because a
 # second conftest.py would shadow this one for the tests that import from it.

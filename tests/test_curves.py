@@ -49,6 +49,7 @@ def test_xyplot_labels_name_of_x_on_a_wide_figure():
     assert list(plt.gcf().get_size_inches()) == [5, 2.5]
 
 
+@pytest.mark.slow  # starts a kernel
 def test_semilogy_in_a_notebook_shows_an_svg_without_a_date(tmp_path):
     nbformat = pytest.importorskip("nbformat")
     from nbclient import NotebookClient

@@ -209,6 +209,7 @@ def test_get_fashion_mnist_labels_gives_the_same_names(d2lzh):
     assert d2l.get_fashion_mnist_labels(nd.array(labels)) == d2l.get_fashion_mnist_labels(labels)
 
 
+@pytest.mark.slow  # trains
 def test_train_ch5_prints_the_same_numbers_from_the_same_seed(d2lzh, capsys):
     outputs = []
     for module in (d2l, d2lzh):
@@ -256,6 +257,7 @@ def test_semilogy_draws_the_same_curves(d2lzh):
     assert drawn[0] == drawn[1]
 
 
+@pytest.mark.slow  # trains
 def test_train_ch7_and_train_gluon_ch7_give_the_books_losses(d2lzh, tmp_path, monkeypatch,
                                                            capsys):
     """Same seed, same data: the loss records of d2lzh's own loops, to float32 rounding."""

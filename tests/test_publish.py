@@ -83,6 +83,7 @@ def _runtime_order():
     return sorted(CHAPTERS, key=key)
 
 
+@pytest.mark.slow
 def test_a_handout_runs_top_to_bottom_and_its_stubs_say_not_yet(handouts, tmp_path):
     """The chapter with exercises that runs fastest: every cell runs, no error output,
     and each exercise stub's self-check prints a verdict (not a traceback)."""

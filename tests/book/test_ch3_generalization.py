@@ -16,7 +16,8 @@ from mxnet.gluon import nn
 
 import d2l_utils as d2l
 
-pytestmark = pytest.mark.usefixtures("fresh_figures")
+# The book programs train (`make check` skips them; `make test` runs them).
+pytestmark = [pytest.mark.usefixtures("fresh_figures"), pytest.mark.slow]
 
 
 # ----------------------------------------------------------------------------- 3.11

@@ -13,7 +13,8 @@ from mxnet.gluon import nn
 
 import d2l_utils as d2l
 
-pytestmark = pytest.mark.usefixtures("fresh_figures")
+# The book programs train (`make check` skips them; `make test` runs them).
+pytestmark = [pytest.mark.usefixtures("fresh_figures"), pytest.mark.slow]
 
 
 def test_3_8_activation_functions_and_their_gradients():

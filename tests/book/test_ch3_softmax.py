@@ -15,7 +15,8 @@ from mxnet.gluon import nn
 
 import d2l_utils as d2l
 
-pytestmark = pytest.mark.usefixtures("fresh_figures")
+# The book programs train (`make check` skips them; `make test` runs them).
+pytestmark = [pytest.mark.usefixtures("fresh_figures"), pytest.mark.slow]
 
 
 def test_3_5_reading_and_showing_fashion_mnist(real_fashion_mnist):

@@ -19,7 +19,8 @@ from mxnet.gluon import nn
 
 import d2l_utils as d2l
 
-pytestmark = pytest.mark.usefixtures("fresh_figures")
+# The book programs train (`make check` skips them; `make test` runs them).
+pytestmark = [pytest.mark.usefixtures("fresh_figures"), pytest.mark.slow]
 
 EPOCH_LINE = (r"^epoch 1, loss (\d+\.\d{4}), train acc (\d\.\d{3}), test acc (\d\.\d{3}), "
               r"time \d+\.\d sec$")

@@ -21,7 +21,8 @@ from mxnet import nd
 import d2l_utils as d2l
 from d2l_utils import airfoil
 
-pytestmark = pytest.mark.usefixtures("fresh_figures")
+# The book programs train (`make check` skips them; `make test` runs them).
+pytestmark = [pytest.mark.usefixtures("fresh_figures"), pytest.mark.slow]
 
 
 # ----------------------------------------------------------------------------- 7.1
