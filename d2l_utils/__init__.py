@@ -89,6 +89,14 @@ from .gradcheck import (
 from .numpy_bridge import NumpyMLP, numpy_softmax_cross_entropy
 from .checks import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
 
+# --- the first edition's sections 3.2-3.13, 5.5-5.10 and 7.1-7.8 (README, "Book sections") ---
+from .linear_regression import data_iter, linreg, squared_loss
+from .curves import semilogy, show_figure, xyplot
+from .convnets import train_ch5
+from .airfoil import get_data_ch7
+from .trace_2d import show_trace_2d, train_2d
+from .optim_compare import train_ch7, train_gluon_ch7
+
 # --- optimizers, schedules, trainers: chapters/10_optimization.ipynb ---
 from .optim import (
     adam_update,

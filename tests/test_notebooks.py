@@ -138,7 +138,7 @@ def _lab_root():
 
 
 def test_relative_links_work_in_a_viewer_in_lab_and_in_the_decks(nb):
-    """Issue 9.1: every image and link works in three places.
+    """Every image and link works in three places.
 
     * a plain viewer of the repository (GitHub, VS Code): relative to chapters/;
     * `make lab`: JupyterLab serves files only below its root_dir, so the target
