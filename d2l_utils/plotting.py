@@ -8,6 +8,7 @@ open for ``savefig`` or ``plt.show()``.
 """
 
 import numpy as np
+from cycler import cycler
 from matplotlib import pyplot as plt
 from mxnet import nd
 
@@ -15,6 +16,13 @@ from mxnet import nd
 SVG_HASHSALT = "d2l-utils"
 # Widest row of images show_fashion_mnist draws, in inches: a figure that fits a 1280x720 slide.
 MAX_ROW_WIDTH = 7.0
+# Okabe & Ito's palette, which stays distinct under the common colour-vision deficiencies;
+# yellow (#F0E442) is left out: it vanishes on a white projector screen.
+OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#000000")
+# Each colour comes with its own line style, so series never differ by colour alone
+# (a grey-scale printout or a deuteranope tells them apart too).
+LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
+COURSE_STYLE = {"axes.prop_cycle": cycler(color=OKABE_ITO) + cycler(linestyle=LINE_STYLES)}
 
 
 def in_jupyter_kernel():
@@ -30,12 +38,14 @@ def in_jupyter_kernel():
 
 
 def use_svg_display():
-    """Show figures as SVG in Jupyter, reproducibly (no date, fixed ids).
+    """Show figures as SVG in Jupyter, reproducibly (no date, fixed ids), in the course's style.
 
-    Outside IPython it only fixes the SVG id salt.  Introduced in
-    chapters/00_getting_started.ipynb.
+    The style (``COURSE_STYLE``) gives hand-drawn series colour-blind-safe colours, each with
+    its own line style.  Outside IPython it only sets the SVG id salt and the style.
+    Introduced in chapters/00_getting_started.ipynb.
     """
     plt.rcParams["svg.hashsalt"] = SVG_HASHSALT
+    plt.rcParams.update(COURSE_STYLE)
     try:
         from IPython import get_ipython
     except ImportError:
@@ -278,7 +288,20 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     printed: a trailing ``;`` hides them in JupyterLab but not under nbval,
     which runs cells without IPython's history.  Introduced in
     chapters/01_fashion_mnist.ipynb.
+
+    First-edition calls work: d2lzh's signature is ``(imgs, num_rows, num_cols,
+    scale=2)``, so a number in the fourth place is the scale.  d2lzh returns
+    pyplot's (num_rows, num_cols) grid; this returns it flattened, so
+    ``axes[k]`` is image k and the book's ``show_images(...).flatten()`` and
+    ``zip(axes, ...)`` work unchanged (d2lzh's own ``axes[i][j]`` becomes
+    ``axes[i * num_cols + j]``).  The default scale stays 1.5 (2 in the book)
+    so grids fit a slide.
     """
+    if isinstance(titles, int | float) and not isinstance(titles, bool):
+        if scale != 1.5:
+            raise ValueError(f"show_images: got a scale twice ({titles!r} in the place of "
+                             f"titles, and scale={scale!r}); pass titles as a list of str")
+        titles, scale = None, titles  # the book's show_images(imgs, rows, cols, scale)
     for name, value in (("num_rows", num_rows), ("num_cols", num_cols)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"show_images: {name} must be an int >= 1, got {value!r}")

@@ -41,6 +41,18 @@ def test_use_svg_display_fixes_the_svg_id_salt_outside_ipython():
     assert plt.rcParams["svg.hashsalt"] == d2l.plotting.SVG_HASHSALT
 
 
+def test_use_svg_display_gives_each_hand_drawn_series_its_own_colour_and_line_style():
+    d2l.use_svg_display()
+    cycle = list(plt.rcParams["axes.prop_cycle"])
+    assert [entry["color"] for entry in cycle] == list(d2l.plotting.OKABE_ITO)
+    styles = [str(entry["linestyle"]) for entry in cycle]
+    assert len(set(styles)) == len(styles), f"two series share a line style: {styles}"
+    _, ax = plt.subplots()
+    first, second = ax.plot([0, 1], [0, 1]), ax.plot([0, 1], [1, 0])
+    assert first[0].get_color() != second[0].get_color()
+    assert first[0].get_linestyle() != second[0].get_linestyle()
+
+
 def test_set_figsize_sets_the_default_figure_size():
     d2l.set_figsize((5, 3))
     assert list(plt.rcParams["figure.figsize"]) == [5, 3]
@@ -299,6 +311,7 @@ def images(outputs):
             and "image/svg+xml" in o.get("data", {})]
 
 
+@pytest.mark.slow
 def test_in_a_kernel_the_live_plot_is_one_figure_updated_in_place(tmp_path, monkeypatch):
     """Executed as nbconvert/nbclient does, with the inline backend a user has in JupyterLab."""
     monkeypatch.delenv("MPLBACKEND", raising=False)
