@@ -299,6 +299,7 @@ class Checkpoint(Callback):
         errors included); the checkpoints saved before are then untouched.
         """
         name = f"epoch-{state.epoch:04d}"
+        os.makedirs(self.folder, mode=normal_mode(folder=True), exist_ok=True)
         tmp = tempfile.mkdtemp(dir=self.folder, prefix=f".tmp-{name}-")
         try:
             if state.params is None:

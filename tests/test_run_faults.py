@@ -36,7 +36,7 @@ def test_a_second_process_stops_at_once_naming_the_first_and_a_stale_lock_is_tak
         os.kill(first.pid, signal.SIGKILL)
         first.wait()
     done = subprocess.run(command(folder), env=environment(), capture_output=True, text=True,
-                          check=False, timeout=300)
+                          check=False, timeout=900)
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0] == ("took over the lock left by a process that has "
                                            f"ended (pid {first.pid} on "
@@ -79,7 +79,7 @@ def run_confined(folder, how, run, *extra):
     else:
         folder.chmod(0o555)
     done = subprocess.run(argv, env=environment(), capture_output=True, text=True,
-                          timeout=300, check=False)
+                          timeout=900, check=False)
     if done.returncode == 99:
         pytest.skip(f"cannot mount here: {done.stderr.strip()}")
     return done

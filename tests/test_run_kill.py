@@ -38,7 +38,7 @@ def environment(**extra):
 
 def train(folder, *extra):
     done = subprocess.run(command(folder, *extra), env=environment(), capture_output=True,
-                          text=True, timeout=300, check=False)
+                          text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr
     return done
 
