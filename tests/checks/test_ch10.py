@@ -3,7 +3,6 @@
 import re
 
 import numpy as np
-
 import pytest
 
 from d2l_utils import optim
