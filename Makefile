@@ -15,32 +15,39 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
          --nbval-cell-timeout=300
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
-.PHONY: help lab test test-as-is test-portable unit notebooks portability data install wheelhouse lint slides bench \
+.PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
         tensorboard execute clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy
+.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
+        assignments grade
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets everything up first)"
 	@echo "make test     unit tests + nbval over every notebook (what CI runs)"
+	@echo "make check   lint + the fast unit tests (no browser, notebooks or real data): before a commit"
 	@echo "make unit     only the unit tests in tests/ (no browser);  make notebooks: only nbval"
 	@echo "make portability  nbval over chapters/ under other OpenBLAS kernels, thread counts and load"
 	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
 	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
 	@echo "make tensorboard  TensorBoard on 127.0.0.1:6006 over runs/ (chapter 11's command-line runs)"
-	@echo "make slides-check  build the decks and check in Chromium that every slide fits"
-	@echo "              1280x720 and 1400x900 (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
+	@echo "make slides-check  build the decks and check in Chromium, offline, that every slide fits"
+	@echo "              1280x720 and 1400x900 and reads from a seat (NOTEBOOKS=chapters/05_x.ipynb)"
 	@echo "make handouts student copies of the chapters without solutions, in build/handouts/"
+	@echo "make assignments  nbgrader assignments of the chapters' exercises in build/course/"
+	@echo "              (source, student release, hidden tests); make grade: autograde -> grades.csv"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
+	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
+	@echo "make lock     re-resolve requirements.lock after a change to pyproject.toml (authors)"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
-# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon: say what to do
-# there instead of letting pip fail with a resolver error (README, "Platforms").
+# MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon, and its x86_64
+# wheel dies with SIGILL on a CPU without AVX: say what to do there instead of a pip
+# resolver error or a crash (README, "Platforms").  Standard library only, before .venv.
 platform-check:
-	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/environment.py; fi
+	@if command -v $(PYTHON) >/dev/null 2>&1; then $(PYTHON) d2l_utils/platforms.py; fi
 
 $(PY): | platform-check
 	@command -v $(PYTHON) >/dev/null 2>&1 || { \
@@ -60,13 +67,30 @@ $(PY): | platform-check
 WHEELHOUSE := wheelhouse
 PIP_FROM := $(if $(wildcard $(WHEELHOUSE)/*.whl),--no-index --find-links $(WHEELHOUSE))
 
-$(STAMP): pyproject.toml | $(PY)
+# requirements.lock pins every package, dependencies of dependencies included, with the
+# hashes of their files: next semester's student installs what CI tested.  The course
+# package itself goes in after it, without dependencies (they are all in the lock).
+LOCK := requirements.lock
+$(STAMP): pyproject.toml $(LOCK) | $(PY)
 	$(PY) -m pip install --quiet --upgrade $(PIP_FROM) pip
-	$(PY) -m pip install --quiet $(PIP_FROM) -e '.[test]'
+	$(PY) -m pip install --quiet $(PIP_FROM) --require-hashes --no-deps -r $(LOCK)
+	$(PY) -m pip install --quiet $(PIP_FROM) --no-deps -e .
+	@$(PY) d2l_utils/platforms.py link-arm64
 	@touch $@
 
+# Authors: after changing a requirement in pyproject.toml, `make lock` re-resolves the lock
+# (uv: one lock for Linux, macOS and arm64 with their platform markers, and file hashes;
+# pip-compile resolves for the machine it runs on only).  Then `make install`.
+UV_VERSION := 0.13.9
+lock: | $(PY)
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	$(VENV)/bin/uv pip compile pyproject.toml --all-extras --universal --python-version 3.11 \
+	    --generate-hashes --no-emit-package d2l-utils --custom-compile-command 'make lock' \
+	    --quiet -o $(LOCK)
+
 wheelhouse: $(STAMP)
-	$(PY) -m pip download --quiet -d $(WHEELHOUSE) pip 'setuptools>=77' '.[test]'
+	$(PY) -m pip download --quiet -d $(WHEELHOUSE) pip 'setuptools>=77'
+	$(PY) -m pip download --quiet -d $(WHEELHOUSE) --require-hashes --no-deps -r $(LOCK)
 	@echo "$(WHEELHOUSE)/ holds every package: copy the repository with it to machines of the same"
 	@echo "OS, CPU and Python 3.11; there 'make lab' installs from it without a network."
 
@@ -91,7 +115,12 @@ lab: data
 	$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check d2l_utils tests bench chapters
+	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters
+
+# Before every commit: lint and the unit tests that need no browser, no notebook execution
+# and no real-data training (tests marked slow or browser; see README, "Tests and CI").
+check: lint
+	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" tests
 
 unit: data
 	$(PY) -m pytest -m "not browser" tests
@@ -175,8 +204,9 @@ tensorboard: $(STAMP)
 	@mkdir -p $(RUNS)
 	@echo "TensorBoard over $(RUNS)/ at http://127.0.0.1:$(TB_PORT)/  (a run: .venv/bin/python -m d2l_utils.run train --run-dir $(RUNS)/mlp)"
 	$(VENV)/bin/tensorboard --logdir $(RUNS) --host 127.0.0.1 --port $(TB_PORT)
-# Authors: does every slide fit?  Builds the decks of NOTEBOOKS and checks them in Chromium;
-# screenshots of slides that do not fit go to build/slide-check/.
+# Authors: does every slide fit, and can a room read it?  Builds the decks of NOTEBOOKS and
+# checks them in Chromium with the network blocked (tests/browser.py; findings listed in
+# tests/slide_findings.json are reported, not failed); screenshots go to build/slide-check/.
 slides-check: slides
 	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
 
@@ -185,12 +215,33 @@ HANDOUTS_DIR := build/handouts
 handouts: $(STAMP)
 	$(PY) -m d2l_utils.publish handouts $(HANDOUTS_DIR) $(NOTEBOOKS)
 
+# Exercises as nbgrader assignments (README, "For instructors"): instructor source, student
+# release and hidden tests in $(COURSE_DIR); `make grade` autogrades what is in
+# $(COURSE_DIR)/submitted/ and writes $(COURSE_DIR)/grades.csv.  nbgrader comes with the
+# `grade` extra, which requirements.lock includes.
+COURSE_DIR ?= build/course
+assignments: data
+	$(PY) -m grading assignments $(COURSE_DIR) $(NOTEBOOKS)
+
+grade: data
+	$(PY) -m grading grade $(COURSE_DIR)
+
 # The browser tests alone (tests/test_browser.py; part of `make test`).
 browser: data
 	$(PY) -m pytest -m browser tests/test_browser.py
 
 bench: data
 	$(PY) bench/bench.py
+
+# Authors: the course on Linux arm64 under qemu-aarch64 (tools/platform/emulate-arm64.sh):
+# Debian arm64 packages and the aarch64 wheels (network once, kept in build/arm64/), then
+# the platform check, the loader and gradient tests, one epoch compared with x86_64 and
+# chapter 03 under nbval.  Slow: on 2 cores shared with other work (load 7 to 45) it took
+# 17 minutes up to chapter 03 and chapter 03 over an hour.  Not part of `make test`.
+emulate-arm64: $(STAMP)
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY)) \
+	    $(abspath $(VENV))/bin/uv
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info bench/results

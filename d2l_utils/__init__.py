@@ -5,6 +5,11 @@
 says which chapter in ``chapters/`` introduces it.
 """
 
+# First, before anything imports MXNet: on a machine it cannot run on (no AVX, aarch64
+# without the Arm Performance Libraries, ...) stop with the route that works (README,
+# 'Platforms') instead of an "Illegal instruction" crash or an OSError.
+from . import _supported
+
 # --- data: chapters/01_fashion_mnist.ipynb ---
 from .data import (
     DataError,
@@ -83,6 +88,14 @@ from .gradcheck import (
 )
 from .numpy_bridge import NumpyMLP, numpy_softmax_cross_entropy
 from .checks import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
+
+# --- the first edition's sections 3.2-3.13, 5.5-5.10 and 7.1-7.8 (README, "Book sections") ---
+from .linear_regression import data_iter, linreg, squared_loss
+from .curves import semilogy, show_figure, xyplot
+from .convnets import train_ch5
+from .airfoil import get_data_ch7
+from .trace_2d import show_trace_2d, train_2d
+from .optim_compare import train_ch7, train_gluon_ch7
 
 # --- optimizers, schedules, trainers: chapters/10_optimization.ipynb ---
 from .optim import (

@@ -7,6 +7,10 @@ import os
 import platform
 from dataclasses import dataclass, field
 
+# The machines without wheels or without what the wheels need, and the route for each,
+# live in platforms.py (standard library only: `make` runs it before .venv exists).
+from .platforms import PLATFORM_ROUTES, EnvironmentProblem, platform_problem  # noqa: F401
+
 # What the course is pinned to, and why each pin matters to a student.
 EXPECTED = {
     "Python": ("3.11", "MXNet 1.9.1 needs numpy 1.23.5, which has no wheels for Python 3.12+"),
@@ -14,41 +18,6 @@ EXPECTED = {
     "NumPy": ("1.23.5", "MXNet 1.9.1 uses np.bool, which numpy 1.24 removed"),
 }
 REBUILD = "rebuild the environment: `make clean && make lab` (see README, 'Troubleshooting')"
-
-
-# MXNet 1.9.1 (and numpy 1.23.5 for Python 3.11) publish wheels for Linux x86_64, Linux
-# aarch64 and macOS x86_64 only.  Elsewhere pip fails with a resolver error; say the route.
-PLATFORM_ROUTES = {
-    "windows": (
-        "native Windows: MXNet's Windows wheels stop at 1.7.0, the course needs 1.9.1. "
-        "Use WSL2 with Ubuntu (`wsl --install -d Ubuntu` in an administrator PowerShell), "
-        "then follow the Linux steps inside it; there `sudo apt-get install "
-        "dataset-fashion-mnist` also provides the data (README, 'Platforms')."),
-    "macos-arm64": (
-        "macOS on Apple silicon: MXNet 1.9.1 has no macOS arm64 wheels. Use a Linux arm64 "
-        "container or VM (Docker Desktop, Colima, UTM; native speed, wheels exist), or an "
-        "x86_64 Python 3.11 under Rosetta 2 (`arch -x86_64`) (README, 'Platforms')."),
-}
-
-
-def platform_problem(system=None, machine=None):
-    """The route to follow when this platform cannot install the course, else None.
-
-    ``system``/``machine`` default to ``platform.system()``/``platform.machine()``
-    (tests fake them).  An x86_64 Python under Rosetta reports x86_64: supported.
-    Introduced in chapters/00_getting_started.ipynb (via ``check_environment``).
-    """
-    system = platform.system() if system is None else system
-    machine = (platform.machine() if machine is None else machine).lower()
-    if system == "Windows" or system.upper().startswith(("CYGWIN", "MSYS", "MINGW")):
-        return PLATFORM_ROUTES["windows"]
-    if system == "Darwin" and machine in ("arm64", "aarch64"):
-        return PLATFORM_ROUTES["macos-arm64"]
-    return None
-
-
-class EnvironmentProblem(RuntimeError):
-    """Raised by ``check_environment`` with every problem found and how to fix it."""
 
 
 @dataclass
@@ -119,8 +88,9 @@ def check_environment(root=None, dataset="fashion-mnist", versions=None, platfor
     ``find_dataset``); ``versions`` replaces the detected versions (tests use
     it).  Nothing is downloaded: a missing dataset is reported with the ways
     to get it.  ``platform_id`` = (system, machine) replaces the detected platform
-    (tests use it); on an unsupported one the report stops there, with the route to
-    follow.  Introduced in chapters/00_getting_started.ipynb.
+    (tests use it); on a machine that cannot run MXNet (no wheels, no AVX, aarch64 without
+    the Arm Performance Libraries) the report stops there, with the route to follow, before
+    MXNet is imported.  Introduced in chapters/00_getting_started.ipynb.
     """
     report = EnvironmentReport()
     system, machine = platform_id or (platform.system(), platform.machine())
@@ -128,7 +98,7 @@ def check_environment(root=None, dataset="fashion-mnist", versions=None, platfor
     if route:  # supported platforms get no row: the report stays as chapter 00 shows it
         report.add("Platform", f"{system} {machine} (not supported)", route)
         print(report)
-        raise EnvironmentProblem("the course cannot run on this platform:\n- " + route)
+        raise EnvironmentProblem("the course cannot run on this machine:\n- " + route)
     _check_versions(report, versions or _versions())
     _check_devices(report)
     _check_data(report, root, dataset)
@@ -139,13 +109,3 @@ def check_environment(root=None, dataset="fashion-mnist", versions=None, platfor
         )
     print("Everything the course needs is in place.")
     return report
-
-
-if __name__ == "__main__":
-    # `make` runs this file with the system Python before creating .venv (stdlib only).
-    import sys
-
-    route = platform_problem()
-    if route:
-        print(f"error: this platform cannot install the course: {route}", file=sys.stderr)
-        sys.exit(1)

@@ -169,7 +169,10 @@ def evaluate_accuracy(data_iter, net, ctx=None, *, name="data_iter"):
     list of them (the batch is split across them); by default the context of a
     Gluon net's parameters, or wherever the batch already is for a plain
     function.  Reads the device once, at the end.  First-edition argument
-    order.  Introduced in chapters/03_softmax_from_scratch.ipynb.
+    order; d2lzh's default is ``ctx=[mx.cpu()]``, which on a CPU gives the
+    same number (tests/test_d2lzh_parity.py), and the book's
+    ``evaluate_accuracy(test_iter, net, ctx)`` of section 5.5 runs on ``ctx``.
+    Introduced in chapters/03_softmax_from_scratch.ipynb.
     """
     ctxs = _context_list(ctx, net)
     metric = Accumulator(2)  # correct predictions, examples

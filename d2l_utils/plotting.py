@@ -288,7 +288,20 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     printed: a trailing ``;`` hides them in JupyterLab but not under nbval,
     which runs cells without IPython's history.  Introduced in
     chapters/01_fashion_mnist.ipynb.
+
+    First-edition calls work: d2lzh's signature is ``(imgs, num_rows, num_cols,
+    scale=2)``, so a number in the fourth place is the scale.  d2lzh returns
+    pyplot's (num_rows, num_cols) grid; this returns it flattened, so
+    ``axes[k]`` is image k and the book's ``show_images(...).flatten()`` and
+    ``zip(axes, ...)`` work unchanged (d2lzh's own ``axes[i][j]`` becomes
+    ``axes[i * num_cols + j]``).  The default scale stays 1.5 (2 in the book)
+    so grids fit a slide.
     """
+    if isinstance(titles, int | float) and not isinstance(titles, bool):
+        if scale != 1.5:
+            raise ValueError(f"show_images: got a scale twice ({titles!r} in the place of "
+                             f"titles, and scale={scale!r}); pass titles as a list of str")
+        titles, scale = None, titles  # the book's show_images(imgs, rows, cols, scale)
     for name, value in (("num_rows", num_rows), ("num_cols", num_cols)):
         if isinstance(value, bool) or not isinstance(value, int) or value < 1:
             raise ValueError(f"show_images: {name} must be an int >= 1, got {value!r}")

@@ -18,6 +18,13 @@ centred it, so a slide full of math could end below the screen (``recentre_after
 and MathJax's automatic line-breaking measured table cells while their formulas were
 out, then broke every formula of a table into one-symbol lines
 (``math_without_linebreaks``).
+
+``course_style`` makes the decks what a room can read, the same in every chapter and
+offline (issue 22): figures scaled to the slide and centred, one heading scale, slides
+laid out from the top (no vertical jump between slides), slide numbers, small
+navigation arrows in the corner, local fonts only, and no mermaid module from a CDN
+(nbconvert's template loads one; no chapter uses mermaid).  The style and the figure
+sizing live in d2l_utils/deck/ (course.css, course.js), inlined into each deck.
 """
 
 import argparse
@@ -37,10 +44,29 @@ _HREF = re.compile(r'(<a\s[^>]*href=")([^"]+)(")')
 # MathJax 2 runs Rerender at once, not through its queue; its callback runs when done.
 _RERENDER = "MathJax.Hub.Rerender(Reveal.getCurrentSlide());"
 _RECENTRE = ("MathJax.Hub.Rerender(Reveal.getCurrentSlide(), function () {\n"
-             "              Reveal.layout();  // d2l_utils.publish: centre at the final height\n"
+             "              d2lDeck.fitFigures(Reveal.getCurrentSlide(), Reveal.getConfig());\n"
+             "              Reveal.layout();  // d2l_utils.publish: lay out at the final height\n"
              "              Reveal.dispatchEvent({type: 'mathrendered'});\n"
              "            });")
 _LINEBREAKS = re.compile(r"(linebreaks:\s*\{\s*automatic:\s*)true")
+DECK_STYLE = Path(__file__).resolve().parent / "deck"
+_STYLE_MARK = "<!-- d2l_utils.publish: course deck style -->"
+# nbconvert's template imports mermaid from cdnjs in every deck, used or not.
+_MERMAID = re.compile(r'<script type="module">\s*import mermaid from [^<]*</script>\s*')
+# The "simple" theme @imports two Google Fonts; "white" uses the Source Sans Pro files
+# that ship inside reveal.js (vendored by `make slides`).
+_THEME = re.compile(r'(/dist/theme/)simple(\.css")')
+_SLIDE_NUMBER = re.compile(r'slideNumber: "[^"]*",')
+_CONFIG = ("slideNumber: function (slide) {  // d2l_utils.publish: h.v as in the URL #/h/v\n"
+           "              var at = Reveal.getIndices(slide); return [at.h + '.' + (at.v || 0)];\n"
+           "            },\n"
+           "            center: false,  // every slide from the top: titles do not jump\n"
+           "            controlsTutorial: false,")
+_ON_READY = ("Reveal.addEventListener('slidechanged', update);\n"
+             "        Reveal.on('ready', function (event) {  // d2l_utils.publish\n"
+             "          d2lDeck.fitFigures(event.currentSlide, Reveal.getConfig());\n"
+             "          Reveal.layout();\n"
+             "        });")
 
 SOLUTION_TAG, EXERCISE_TAG = "solution", "exercise"
 HANDOUT_NOTE = """\
@@ -77,9 +103,27 @@ def math_without_linebreaks(html):
     return _LINEBREAKS.sub(r"\1false", html)
 
 
+def course_style(html):
+    """The deck ``html`` in the course's style, offline (see the module's docstring):
+    d2l_utils/deck/course.css and course.js inlined before ``</head>``, reveal.js set up
+    with slide numbers, slides from the top and figures fitted on every slide change, the
+    local-font theme, and no mermaid import.  Unchanged when already styled."""
+    if _STYLE_MARK in html:
+        return html
+    css = (DECK_STYLE / "course.css").read_text(encoding="utf-8")
+    js = (DECK_STYLE / "course.js").read_text(encoding="utf-8")
+    html = _MERMAID.sub("", html)
+    html = _THEME.sub(r"\1white\2", html)
+    html = _SLIDE_NUMBER.sub(lambda m: _CONFIG, html, count=1)
+    html = html.replace("Reveal.addEventListener('slidechanged', update);", _ON_READY, 1)
+    return html.replace("</head>", f"{_STYLE_MARK}\n<style>\n{css}</style>\n"
+                                   f"<script>\n{js}</script>\n</head>", 1)
+
+
 def finish_decks(slides_dir):
-    """Copy assets/ next to ``slides_dir``, point chapter links at the decks and fix
-    the decks' MathJax set-up (``recentre_after_math``, ``math_without_linebreaks``).
+    """Copy assets/ next to ``slides_dir``, point chapter links at the decks, fix
+    the decks' MathJax set-up (``recentre_after_math``, ``math_without_linebreaks``)
+    and give them the course's style (``course_style``).
 
     Returns the number of links rewritten.  Safe to run twice.
     """
@@ -103,6 +147,7 @@ def finish_decks(slides_dir):
             return m.group(1) + new + m.group(3)
 
         html = math_without_linebreaks(recentre_after_math(_HREF.sub(fix, html)))
+        html = course_style(html)
         deck.write_text(html, encoding="utf-8")
     return rewritten
 

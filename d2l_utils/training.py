@@ -43,7 +43,7 @@ class History:
     """Per-epoch results of ``train_ch3``: lists with one float per epoch.
 
     ``train_loss`` (mean loss per example), ``train_acc`` (measured during the
-    epoch, before each step), ``test_acc`` and ``valid_acc`` (after the epoch;
+    epoch, before each step; nan for a regression), ``test_acc`` and ``valid_acc`` (after the epoch;
     empty when that iterator was not given), ``lr`` (the learning rate at the
     epoch's end), ``seconds`` (training plus evaluation, without plotting);
     ``stopped``: why training ended early (None if it ran every epoch);
@@ -174,8 +174,8 @@ def _diverged(epoch, train_loss):
             "gluon.loss.SoftmaxCrossEntropyLoss).")
 
 
-def _live_plot(num_epochs, test_iter, valid_iter):
-    legend = ['train loss', 'train acc'] + ['valid acc'] * (valid_iter is not None) \
+def _live_plot(num_epochs, test_iter, valid_iter, classify):
+    legend = ['train loss'] + ['train acc'] * classify + ['valid acc'] * (valid_iter is not None) \
         + ['test acc'] * (test_iter is not None)
     animator = Animator(xlabel='epoch', xlim=[1, num_epochs] if num_epochs > 1 else None,
                         legend=legend, fmts=('-o', 'm--s', 'g-.^', 'c:v'))
@@ -185,7 +185,7 @@ def _live_plot(num_epochs, test_iter, valid_iter):
 
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
               params=None, lr=None, trainer=None, *, valid_iter=None, callbacks=(),
-              plot=None, verbose=True):
+              plot=None, verbose=True, ctx=None, classify=True):
     """Train ``net`` for ``num_epochs`` and print loss and accuracies after each epoch.
 
     net(X) -> (batch, num_classes); loss(y_hat, y) -> (batch,) per-example
@@ -199,14 +199,23 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
     Sums stay on the device and are read once per epoch; labels outside the
     net's classes are an error.  If the training loss becomes nan or inf, it
     prints why, stops and returns what it has.  Returns a ``History``.
+    ``ctx``: where batches and evaluation run (default: the context of
+    ``params`` or of the Gluon net), as the book's ``train_ch5`` takes it.
+    ``classify=False`` trains a regression (book chapter 7's ``train_ch7``):
+    no accuracy, no score or label checks, and no test or validation set.
     Introduced in chapters/03_softmax_from_scratch.ipynb; ``valid_iter`` and
-    ``callbacks`` in chapters/05_hyperparameters.ipynb.
+    ``callbacks`` in chapters/05_hyperparameters.ipynb; ``ctx`` and
+    ``classify`` for the book's ``train_ch5`` and ``train_ch7``.
     """
     callbacks = list(callbacks)
     _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer, callbacks)
-    ctx = params[0].context if trainer is None else net_context(net)
+    if not classify and (test_iter is not None or valid_iter is not None):
+        raise ValueError("train_ch3: classify=False (a regression) measures no accuracy; "
+                         "pass test_iter=None and valid_iter=None")
+    if ctx is None:
+        ctx = params[0].context if trainer is None else net_context(net)
     live = in_jupyter_kernel() if plot is None else plot
-    animator = _live_plot(num_epochs, test_iter, valid_iter) if live else None
+    animator = _live_plot(num_epochs, test_iter, valid_iter, classify) if live else None
     history = History(figure=animator.fig if animator else None)
     state = TrainState(net, params, trainer, history, num_epochs, scratch_lr=lr)
     for cb in callbacks:
@@ -223,7 +232,7 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
                 X, y = X.as_in_context(ctx), y.as_in_context(ctx)
             with autograd.record():
                 y_hat = net(X)
-                if not checked:  # fail fast, with one device read, on the first batch
+                if classify and not checked:  # fail fast, with one device read, on batch 1
                     check_scores(y_hat, y, "train_ch3")
                     _check_label_range(y.min().asscalar(), y.max().asscalar(),
                                        y_hat.shape[1], "in the first batch")
@@ -234,10 +243,11 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
                 sgd(params, lr, batch_size)
             else:
                 trainer.step(batch_size)
-            metric.add(loss_sum, correct_count(y_hat, y), y.shape[0])
-            y_min, y_max = y.min(), y.max()
-            low = y_min if low is None else nd.minimum(low, y_min)
-            high = y_max if high is None else nd.maximum(high, y_max)
+            metric.add(loss_sum, correct_count(y_hat, y) if classify else 0, y.shape[0])
+            if classify:
+                y_min, y_max = y.min(), y.max()
+                low = y_min if low is None else nd.minimum(low, y_min)
+                high = y_max if high is None else nd.maximum(high, y_max)
             state.step += 1
             state.loss_sum, state.batch_size = loss_sum, y.shape[0]
             for cb in callbacks:
@@ -246,24 +256,25 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
             raise ValueError(f"train_ch3: train_iter yielded no batches in epoch "
                              f"{state.epoch + 1}; pass a non-empty, re-iterable data iterator "
                              "(a DataLoader or a list of (X, y)), not a generator")
-        _check_label_range(low.asscalar(), high.asscalar(), y_hat.shape[1],
-                           f"in epoch {state.epoch + 1}")
+        if classify:
+            _check_label_range(low.asscalar(), high.asscalar(), y_hat.shape[1],
+                               f"in epoch {state.epoch + 1}")
         state.epoch += 1
-        train_loss, train_acc = metric[0] / metric[2], metric[1] / metric[2]
-        accs = {}
+        train_loss = metric[0] / metric[2]
+        accs = {"train": metric[1] / metric[2]} if classify else {}
         for name, data in (("valid", valid_iter), ("test", test_iter)):
             if data is not None:
                 accs[name] = evaluate_accuracy(data, net, ctx, name=f"{name}_iter")
                 getattr(history, f"{name}_acc").append(accs[name])
         history.seconds.append(timer.stop())
         history.train_loss.append(train_loss)
-        history.train_acc.append(train_acc)
+        history.train_acc.append(accs.get("train", math.nan))
         history.lr.append(state.lr)
         if verbose:
-            print(f'epoch {state.epoch}, loss {train_loss:.4f}, train acc {train_acc:.3f}'
+            print(f'epoch {state.epoch}, loss {train_loss:.4f}'
                   + ''.join(f', {name} acc {acc:.3f}' for name, acc in accs.items()))
         if animator:
-            animator.add(state.epoch, (train_loss, train_acc, *accs.values()))
+            animator.add(state.epoch, (train_loss, *accs.values()))
         if not math.isfinite(train_loss):
             state.stop = _diverged(state.epoch, train_loss)
             print(state.stop)

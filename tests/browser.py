@@ -12,8 +12,17 @@ sub-slide and reports, naming the deck, slide number and heading:
     reachable by a scrollbar inside the slide);
   * a sub-slide whose first cell is not a markdown heading;
   * images that do not load (naturalWidth == 0) and relative links whose target
-    is not in the build.
-Screenshots of every offending slide go to build/slide-check/<deck>/.
+    is not in the build;
+  * any request to a host other than the local file or server (the network is
+    blocked: a deck must work offline);
+  * at 1280x720, what a room cannot read (tests/room.py): clipped code or output,
+    wrapped output, narrow figures, small text in figures, figures without a
+    caption, text under the navigation arrows.  Findings listed in
+    tests/slide_findings.json are counted, not failed; a new one fails, and so does
+    a listed one that is gone (--update-allow-list rewrites the list for the decks
+    checked; --allow-list /dev/null shows every finding as new).
+Screenshots of every offending slide go to build/slide-check/<deck>/, and one slide
+per deck (its first figure) to build/slide-check/<deck>-<h.v>.png.
 
 A slide is measured as a presenter sees it once it has settled: after the deck has
 re-rendered its formulas and laid it out again (the deck announces `mathrendered`;
@@ -29,11 +38,16 @@ import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import allowlist
+import room
+
 REPO = Path(__file__).resolve().parents[1]
 BUILD = REPO / "build"
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-VIEWPORTS = ((1280, 720), (1400, 900))
+VIEWPORTS = (room.ROOM, (1400, 900))
+ALLOWED = allowlist.PATH
+LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1", "[::1]"}
 
 
 class BrowserUnavailable(RuntimeError):
@@ -80,6 +94,10 @@ class DeckReport:
     overflowing: list = field(default_factory=list)
     problems: list = field(default_factory=list)
     screenshots: list = field(default_factory=list)
+    findings: list = field(default_factory=list)  # Finding, measured at ROOM only
+    figures: list = field(default_factory=list)  # (at, width px, {role: smallest text px})
+    representative: Path = None  # screenshot of one slide at ROOM
+    first_output: str = None  # "h.v" of the first slide with a code cell's output
 
     def summary(self):
         w, h = self.viewport
@@ -143,9 +161,11 @@ _MEASURE = """([h, v]) => {
     bottom = Math.max(bottom, r.bottom); right = Math.max(right, r.right);
   }
   const text = s.textContent.replace(/\\s+/g, ' ').trim().slice(0, 40);
+  const hasOutput = !!s.querySelector('.jp-OutputArea-output');
   return {title: heading ? heading.textContent.replace(/\u00b6$/, '').trim()
                          : `(no heading; starts "${text}")`,
-          headed: headed, contentHeight: s.scrollHeight, contentWidth: s.scrollWidth,
+          headed: headed, hasOutput: hasOutput,
+          contentHeight: s.scrollHeight, contentWidth: s.scrollWidth,
           slideHeight: cfg.height, slideWidth: cfg.width,
           bottom: bottom, right: right, winH: window.innerHeight, winW: window.innerWidth};
 }"""
@@ -194,6 +214,7 @@ def check_deck(browser, deck, viewports=VIEWPORTS, shots=BUILD / "slide-check",
     name = deck.name.removesuffix(".slides.html")
     w0, h0 = viewports[0]
     page = browser.new_page(viewport={"width": w0, "height": h0})
+    leaving = block_network(page)
     reports = []
     try:
         open_deck(page, deck)
@@ -208,10 +229,44 @@ def check_deck(browser, deck, viewports=VIEWPORTS, shots=BUILD / "slide-check",
             report = DeckReport(name, viewport, len(counts), sum(counts))
             report.problems.extend(load_problems)
             _check_slides(page, report, counts, shots)
+            if viewport == room.ROOM:
+                report.representative = _screenshot_representative(page, report, shots)
             reports.append(report)
+        reports[0].problems.extend(f"{name}: requests {url} (not the local file or "
+                                   "server; blocked: the deck must work offline)"
+                                   for url in dict.fromkeys(leaving))
     finally:
         page.close()
     return reports
+
+
+def block_network(page):
+    """Abort every request of ``page`` to a host other than the local file or server (the
+    decks must work with the network off); returns the list the aborted URLs go to."""
+    leaving = []
+
+    def route(r):
+        url = urllib.parse.urlparse(r.request.url)
+        if url.scheme in ("file", "data", "blob", "about") or url.hostname in LOCAL_HOSTS:
+            r.continue_()
+        else:
+            leaving.append(r.request.url)
+            r.abort()
+
+    page.route("**/*", route)
+    return leaving
+
+
+def _screenshot_representative(page, report, shots):
+    """One slide that shows what the deck looks like: its first figure, else its first
+    code cell with output, else the title."""
+    at = report.figures[0][0] if report.figures else report.first_output or "0.0"
+    h, v = map(int, at.split("."))
+    page.evaluate(_GO, [h, v])
+    shot = shots / f"{report.deck}-{at}.png"
+    shot.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(shot))
+    return shot
 
 
 def _check_slides(page, report, counts, shots):
@@ -234,6 +289,14 @@ def _check_slides(page, report, counts, shots):
                               f"wide on a {m['slideWidth']}px slide)")
             if faults:
                 report.overflowing.append(f"{where}: " + "; ".join(faults))
+            if report.viewport == room.ROOM:
+                at = f"{h}.{v}"
+                measured = page.evaluate(room.MEASURE)
+                report.findings += room.findings(name, at, m["title"], measured)
+                report.figures += [(at, f["width"], {k: t["px"] for k, t in f["text"].items()})
+                                   for f in measured["figures"]]
+                if m["hasOutput"] and not report.first_output:
+                    report.first_output = at
             if not m["headed"] and width == VIEWPORTS[0][0]:
                 report.problems.append(f"{where}: does not start with a markdown heading")
             if faults or not m["headed"]:
@@ -310,25 +373,57 @@ def lab_scan(page, n_cells, settle_ms=200, timeout_s=90):
 
 
 def main(argv):
-    decks = [Path(a) for a in argv]
-    missing = [str(d) for d in decks if not d.exists()]
-    if not decks or missing:
-        print(f"usage: python tests/browser.py DECK.slides.html ... (missing: {missing}); "
-              "`make slides-check NOTEBOOKS=chapters/NN_x.ipynb` builds and checks one chapter")
+    import argparse
+
+    parser = argparse.ArgumentParser(prog="python tests/browser.py", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("decks", nargs="+", type=Path)
+    parser.add_argument("--allow-list", type=Path, default=ALLOWED,
+                        help="findings that exist today (default: %(default)s); "
+                             "/dev/null to see every finding as new")
+    parser.add_argument("--update-allow-list", action="store_true",
+                        help="write these decks' findings into the allow-list instead")
+    args = parser.parse_args(argv)
+    missing = [str(d) for d in args.decks if not d.exists()]
+    if missing:
+        print(f"missing: {missing}; `make slides-check NOTEBOOKS=chapters/NN_x.ipynb` "
+              "builds and checks one chapter")
         return 2
     reason = ensure_chromium()
     if reason:
         print(f"slides-check: cannot run: {reason}")
         return 2
+    reports = check_decks(args.decks, all_decks=False)
+    if args.update_allow_list:
+        decks = {r.deck for r in reports}
+        n = allowlist.write([f for r in reports for f in r.findings], decks, room.KINDS,
+                            args.allow_list)
+        print(f"{args.allow_list}: {len(decks)} deck(s) rewritten, {n} entries in all")
+    allowed = allowlist.load(args.allow_list)
+    new, gone = room.judge(reports, allowed)
     bad = 0
-    for report in check_decks(decks, all_decks=False):
+    for report in reports:
         print(report.summary())
         for line in report.overflowing + report.problems:
             print("  " + line)
         bad += len(report.overflowing) + len(report.problems)
         if report.screenshots:
             print(f"  screenshots: {report.screenshots[0].parent.relative_to(REPO)}/")
-    print("slides-check: every slide fits and every image loads" if not bad
+        if report.representative:
+            print(f"  one slide at {room.ROOM[0]}x{room.ROOM[1]}: "
+                  f"{report.representative.relative_to(REPO)}")
+    listed = sum(1 for r in reports for f in r.findings if f.key() in allowed)
+    print(f"what a room sees: {listed} allow-listed finding(s) ({args.allow_list.name}), "
+          f"{len(new)} new, {len(gone)} listed but gone")
+    for f in new:
+        print(f"  NEW {f}")
+    for deck, heading, kind in gone:
+        print(f"  GONE {deck} {heading!r}: {kind}: fixed? delete its entry from "
+              f"{args.allow_list.name}")
+    for line in room.summary(reports):
+        print("  " + line)
+    bad += len(new) + len(gone)
+    print("slides-check: every slide fits, loads offline and reads from a seat" if not bad
           else f"slides-check: {bad} problem(s)")
     return 1 if bad else 0
 

@@ -21,7 +21,9 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from matplotlib import pyplot as plt
 
+from d2l_utils import airfoil
 from d2l_utils.data import download, httpget, sources
 
 TINY_TRAIN, TINY_TEST = 50, 20
@@ -219,3 +221,70 @@ def real_fashion_mnist():
     # A copy that is present but fails verification raises DataError: an error, never a skip.
     arrays = sources.read_split(location, "train") + sources.read_split(location, "test")
     return SimpleNamespace(location=location, arrays=arrays)
+
+
+# ----------------------------------------------------------------------------- test tiers
+def pytest_collection_modifyitems(items):
+    """Everything that uses the real Fashion-MNIST is ``slow`` (it trains or reads 60,000
+    images), so `make check` (``-m "not slow and not browser"``) stays a quick pre-commit loop
+    without each such test having to say so.  Tests that execute notebooks or start kernels
+    carry ``@pytest.mark.slow`` themselves."""
+    for item in items:
+        if "real_fashion_mnist" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
+# ----------------------------------------------------------------------------- book programs
+# tests/book/ (the first edition's code on d2l_utils) uses these; they live here because a
+# second conftest.py would shadow this one for the tests that import from it.
+
+# The real data's values: 1/3-octave centre frequencies (Hz), chords (m), speeds (m/s).
+FREQUENCIES = [200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000,
+               5000, 6300, 8000, 10000, 12500, 16000, 20000]
+CHORDS = [0.0254, 0.0508, 0.1016, 0.1524, 0.2286, 0.3048]
+SPEEDS = [31.7, 39.6, 55.5, 71.3]
+
+
+def synthetic_airfoil(seed=0):
+    """A (1503, 6) array in airfoil_self_noise.dat's format and ranges, NOT the real data.
+
+    Features are drawn from the real columns' values and ranges; the sound
+    level is a linear function of them plus noise (so a linear model can fit
+    it, as it roughly can the real one), kept in the real [103, 141] dB.
+    """
+    rng = np.random.default_rng(seed)
+    n = airfoil.NUM_ROWS
+    data = np.column_stack([
+        rng.choice(FREQUENCIES, n), rng.uniform(0, 22.2, n), rng.choice(CHORDS, n),
+        rng.choice(SPEEDS, n), rng.uniform(0.0004, 0.0584, n)])
+    z = (data - data.mean(axis=0)) / data.std(axis=0)
+    level = 125 + z @ np.array([-4.0, -1.5, -2.5, 1.5, -2.0]) + rng.normal(0, 2.0, n)
+    return np.column_stack([data, np.clip(level, 103.4, 140.9)])
+
+
+def write_airfoil(path, data):
+    """Write ``data`` as the real file is written: tab-separated, one row per line."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join("\t".join(f"{v:g}" for v in row) + "\n" for row in data))
+    return path
+
+
+@pytest.fixture
+def fresh_figures():
+    """Each program starts with no figure and leaves none behind."""
+    plt.close("all")
+    with plt.rc_context():
+        yield
+    plt.close("all")
+
+
+@pytest.fixture
+def airfoil_dir(tmp_path, monkeypatch):
+    """D2L_DATA_DIR holds a synthetic airfoil_self_noise.dat; no cache, no ../data file."""
+    folder = tmp_path / "data"
+    write_airfoil(folder / airfoil.FILE_NAME, synthetic_airfoil())
+    monkeypatch.setenv("D2L_DATA_DIR", str(folder))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    (tmp_path / "work" / "nb").mkdir(parents=True)
+    monkeypatch.chdir(tmp_path / "work" / "nb")  # ../data is then tmp_path/work/data: empty
+    return folder

@@ -1,6 +1,6 @@
 """d2l_utils/data/idx_header.py: damaged or hostile headers are rejected before they cost memory.
 
-The cases are those of issue 8, checked against the real Fashion-MNIST spec
+Damaged files of every kind, checked against the real Fashion-MNIST spec
 (sizes from the published files); the files themselves are generated.
 """
 
@@ -18,7 +18,7 @@ from conftest import gzip_of_zeros, idx_bytes, write_file
 from d2l_utils.data import DataError, read_idx
 from d2l_utils.data.sources import FASHION_MNIST, MNIST, expected, read_verified
 
-HUGE = 1_500_000_000  # labels declared by a 1.4 MB .gz in issue 8
+HUGE = 1_500_000_000  # labels a hostile 1.4 MB .gz can declare
 MAX32 = 2**32 - 1
 
 

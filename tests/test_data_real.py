@@ -14,7 +14,7 @@ from mxnet.gluon.data.vision import transforms
 
 import d2l_utils as d2l
 
-# Values from the issue (checked by the lead against Debian's copy), not from our code.
+# The published values (Debian's copy has the same), not computed by our code.
 SHA256 = {
     "train_images": "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888",
     "train_labels": "bad3541b69d912435c50bb6ba87bec294ff4f6a2e1246121d8633921760443d9",

@@ -138,7 +138,7 @@ def _lab_root():
 
 
 def test_relative_links_work_in_a_viewer_in_lab_and_in_the_decks(nb):
-    """Issue 9.1: every image and link works in three places.
+    """Every image and link works in three places.
 
     * a plain viewer of the repository (GitHub, VS Code): relative to chapters/;
     * `make lab`: JupyterLab serves files only below its root_dir, so the target
@@ -180,6 +180,7 @@ def test_suite_runs_nbval_in_compare_mode():
     assert "--nbval " in makefile and "--nbval-lax" not in makefile
 
 
+@pytest.mark.slow
 def test_slides_render_as_a_deck_with_the_notebook_structure():
     """`make slides` uses nbconvert's SlidesExporter: each slide is a <section>
     holding one <section> per sub-slide, notes become speaker notes, fragments

@@ -311,6 +311,7 @@ def images(outputs):
             and "image/svg+xml" in o.get("data", {})]
 
 
+@pytest.mark.slow
 def test_in_a_kernel_the_live_plot_is_one_figure_updated_in_place(tmp_path, monkeypatch):
     """Executed as nbconvert/nbclient does, with the inline backend a user has in JupyterLab."""
     monkeypatch.delenv("MPLBACKEND", raising=False)

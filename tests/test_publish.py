@@ -83,6 +83,7 @@ def _runtime_order():
     return sorted(CHAPTERS, key=key)
 
 
+@pytest.mark.slow
 def test_a_handout_runs_top_to_bottom_and_its_stubs_say_not_yet(handouts, tmp_path):
     """The chapter with exercises that runs fastest: every cell runs, no error output,
     and each exercise stub's self-check prints a verdict (not a traceback)."""
@@ -128,3 +129,34 @@ def test_finished_decks_recentre_slides_after_mathjax_and_keep_formulas_whole(tm
     assert re.search(r"linebreaks:\s*\{\s*automatic:\s*false", once)
     publish.finish_decks(deck.parent)
     assert deck.read_text(encoding="utf-8") == once
+
+
+def test_finished_decks_have_the_course_style_and_load_nothing_from_the_network(tmp_path):
+    """nbconvert's reveal template imports mermaid from cdnjs and its default theme
+    @imports Google Fonts; a finished deck has neither, uses the local-font theme, and
+    has the course's CSS and figure sizing, slide numbers and slides laid out from the
+    top (tests/test_browser.py checks what that looks like)."""
+    from nbconvert import SlidesExporter
+
+    nb = nbformat.v4.new_notebook(cells=[_cell("markdown", "# 9. Toy")])
+    vendor = "vendor/node_modules"  # as the Makefile's REVEAL_OFFLINE, when npm is there
+    html, _ = SlidesExporter(
+        reveal_url_prefix=f"{vendor}/reveal.js",
+        mathjax_url=f"{vendor}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+        require_js_url=f"{vendor}/requirejs/require.js",
+        jquery_url=f"{vendor}/jquery/dist/jquery.min.js").from_notebook_node(nb)
+    assert "import mermaid from 'https://" in html and "/dist/theme/simple.css" in html, (
+        "nbconvert's reveal template changed: update d2l_utils.publish.course_style")
+    assert publish._SLIDE_NUMBER.search(html)
+    styled = publish.course_style(html)
+    assert "mermaid" not in styled and "/dist/theme/white.css" in styled
+    assert "center: false" in styled and "Reveal.getIndices(slide)" in styled
+    assert "d2lDeck.fitFigures(event.currentSlide" in styled
+    assert (publish.DECK_STYLE / "course.css").read_text() in styled
+    assert (publish.DECK_STYLE / "course.js").read_text() in styled
+    # Nothing left that a browser would fetch from a host: the template's comments and
+    # links to documentation are not requests.
+    for url in re.findall(r'(?:src|href)="(https?://[^"]+)"|@import url\((https?://[^)]+)',
+                          styled):
+        pytest.fail(f"the deck loads {url}")
+    assert publish.course_style(styled) == styled

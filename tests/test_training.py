@@ -192,6 +192,47 @@ def test_train_ch3_moves_batches_to_the_parameters_context(capsys):
     capsys.readouterr()
 
 
+def test_train_ch3_ctx_moves_batches_and_evaluation_to_that_context(capsys, monkeypatch):
+    X, y = separable(n=96, seed=5)
+    train, test = batches(X[:64], y[:64], 16), batches(X[64:], y[64:], 16)
+    gnet, trainer = gluon_model(ctx=mx.cpu(1))
+    seen = []
+    real_evaluate = d2l.training.evaluate_accuracy
+
+    def evaluate(data, net, ctx, **kwargs):
+        seen.append(ctx)
+        return real_evaluate(data, net, ctx, **kwargs)
+
+    monkeypatch.setattr(d2l.training, "evaluate_accuracy", evaluate)
+    moved = []
+    forward = gnet.forward
+    monkeypatch.setattr(gnet, "forward", lambda X: moved.append(X.context) or forward(X))
+    d2l.train_ch3(gnet, train, test, gloss.SoftmaxCrossEntropyLoss(), 1, 16, trainer=trainer,
+                  ctx=mx.cpu(1))
+    assert seen == [mx.cpu(1)] and set(moved) == {mx.cpu(1)}
+    capsys.readouterr()
+
+
+def test_train_ch3_classify_false_trains_a_regression_without_accuracy(capsys):
+    d2l.set_seed(0)
+    X = nd.random.normal(shape=(64, 3))
+    y = nd.dot(X, nd.array([[1.0], [-2.0], [0.5]])).reshape((-1,)) + 0.3
+    data = [(X[i:i + 16], y[i:i + 16]) for i in range(0, 64, 16)]
+    w, b = nd.zeros((3, 1)), nd.zeros(1)
+    w.attach_grad()
+    b.attach_grad()
+    history = d2l.train_ch3(lambda X: d2l.linreg(X, w, b), data, None, d2l.squared_loss, 30, 16,
+                            [w, b], 0.1, classify=False)
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("epoch 1, loss ") and "acc" not in out[0] and len(out) == 30
+    assert history.train_loss[-1] < 1e-3 * history.train_loss[0]
+    assert all(np.isnan(history.train_acc)) and history.test_acc == []
+    np.testing.assert_allclose(w.asnumpy().ravel(), [1, -2, 0.5], atol=0.01)
+    with pytest.raises(ValueError, match="classify=False .* pass test_iter=None"):
+        d2l.train_ch3(lambda X: d2l.linreg(X, w, b), data, data, d2l.squared_loss, 1, 16,
+                      [w, b], 0.1, classify=False)
+
+
 def test_train_ch3_accepts_float32_labels(capsys):
     X, y = separable(n=96, seed=6)
     train = batches(X[:64], y[:64], 16, label_dtype="float32")
@@ -321,43 +362,6 @@ def test_predict_ch3_runs_a_gluon_net_on_its_context_and_fails_clearly():
 @pytest.fixture(scope="module")
 def fashion_iters(real_fashion_mnist):
     return d2l.load_data_fashion_mnist(256, root=real_fashion_mnist.location.folder, seed=0)
-
-
-def test_first_edition_softmax_from_scratch_runs_unchanged(real_fashion_mnist, capsys):
-    """Chapter 3.6 of the first edition (d2lzh), with ``import d2l_utils as d2l``."""
-    d2l.set_seed(0)
-    batch_size = 256
-    train_iter, test_iter = d2l.load_data_fashion_mnist(batch_size)
-    num_inputs, num_outputs = 784, 10
-    W = nd.random.normal(scale=0.01, shape=(num_inputs, num_outputs))
-    b = nd.zeros(num_outputs)
-    W.attach_grad()
-    b.attach_grad()
-
-    def softmax(X):
-        X_exp = X.exp()
-        partition = X_exp.sum(axis=1, keepdims=True)
-        return X_exp / partition
-
-    def net(X):
-        return softmax(nd.dot(X.reshape((-1, num_inputs)), W) + b)
-
-    def cross_entropy(y_hat, y):
-        return - nd.pick(y_hat, y).log()
-
-    assert 0.02 < d2l.evaluate_accuracy(test_iter, net) < 0.3  # untrained: about chance
-    num_epochs, lr = 5, 0.1
-    history = d2l.train_ch3(net, train_iter, test_iter, cross_entropy, num_epochs, batch_size,
-                            [W, b], lr)
-    assert history.test_acc[-1] >= 0.80
-    check_printed(capsys.readouterr().out, history, num_epochs)
-    for X, y in test_iter:  # noqa: B007 (the book's idiom for "first batch")
-        break
-    true_labels = d2l.get_fashion_mnist_labels(y.asnumpy())
-    pred_labels = d2l.get_fashion_mnist_labels(net(X).argmax(axis=1).asnumpy())
-    titles = [true + '\n' + pred for true, pred in zip(true_labels, pred_labels, strict=True)]
-    d2l.show_fashion_mnist(X[0:9], titles[0:9])
-    assert [ax.get_title() for ax in plt.gcf().axes] == titles[:9]
 
 
 def test_concise_gluon_softmax_reaches_080_on_fashion_mnist(fashion_iters, capsys):

@@ -1,18 +1,19 @@
 """Self-checks for the exercises of chapters/A1_tf1_to_mxnet.ipynb (TF1 -> MXNet/Gluon).
 
 Each prints one verdict line (see ``_common``) and returns True or False.
-A student's stub (``raise NotImplementedError``) gets a "not written yet"
-line, never a traceback.
+A student's stub (``raise NotImplementedError``, or an answer left at None)
+gets a "not yet" line (``_choice._not_yet``), never "wrong" and never a traceback.
 """
 
 import numpy as np
 from mxnet import autograd, nd
 from mxnet.gluon import nn
 
+from ._choice import _not_yet
 from ._common import _call, _describe, _fmt, _gradient, _verdict
 
 _RNG_SEED = 2024
-_NOT_WRITTEN = "not written yet: replace `raise NotImplementedError` with your code"
+_NOT_WRITTEN = "replace `raise NotImplementedError` with your code"
 # Dropout is checked on this many elements: the dropped fraction's standard deviation is
 # below 0.0013 for every keep_prob, so a tolerance of 0.01 is more than 7 of them.
 _DROPOUT_SIZE = (400, 400)
@@ -66,6 +67,8 @@ def check_dropout(fn):
     name = "check_dropout"
     for keep_prob in (0.8, 0.9, 0.5):
         problem = _dropout_problem(fn, keep_prob)
+        if problem == _NOT_WRITTEN:
+            return _not_yet(name, problem)
         if problem:
             return _verdict(name, problem)
     return _verdict(name, None)
@@ -119,6 +122,8 @@ def check_l2_loss(fn):
              nd.array(rng.randn(5, 7))]
     for w in cases:
         problem = _l2_problem(fn, w)
+        if problem == _NOT_WRITTEN:
+            return _not_yet("check_l2_loss", problem)
         if problem:
             return _verdict("check_l2_loss", problem)
     return _verdict("check_l2_loss", None)
@@ -140,7 +145,7 @@ def check_sparse_loss(answer):
     """
     name = "check_sparse_loss"
     if answer is None:
-        return _verdict(name, "not answered yet: set answer to 'a', 'b', 'c' or 'd'")
+        return _not_yet(name, "set answer to 'a', 'b', 'c' or 'd'")
     if not isinstance(answer, str) or answer.strip().lower() not in SPARSE_LOSS_CHOICES:
         return _verdict(name, f"answer must be one of 'a', 'b', 'c', 'd', got {answer!r}")
     why = {"b": "b) is the one-hot form, softmax_cross_entropy_with_logits: sparse_label=False "

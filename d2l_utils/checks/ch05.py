@@ -9,6 +9,7 @@ verdict line (``"<check>: correct"``, ``"<check>: wrong: ..."`` or
 
 import math
 
+import numpy as np
 import pandas as pd
 
 from ._common import _describe, _verdict
@@ -91,9 +92,10 @@ def check_clearly_better(fn):
         got, problem = _attempt(fn, list(a), list(b))
         if problem:
             return _report(name, problem)
-        if not isinstance(got, bool):
+        # np.min(a) > np.max(b) gives numpy.bool_, as correct as Python's bool
+        if not isinstance(got, bool | np.bool_):
             return _verdict(name, f"returned {got!r}; return True or False")
-        if got != expected:
+        if bool(got) != expected:
             return _verdict(name, f"clearly_better({a}, {b}) returned {got}, expected "
                                   f"{expected}: {why}")
     return _verdict(name, None)

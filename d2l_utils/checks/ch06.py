@@ -162,3 +162,56 @@ def check_zero_init(answer):
     Prints a verdict, returns a bool.  Introduced in chapters/06_mlp_from_scratch.ipynb.
     """
     return _choice("check_zero_init", answer, _ZERO_INIT_ANSWER, _ZERO_INIT_HINTS)
+
+
+def _mlp_params_problem(params, num_hiddens):
+    """What is wrong with ``params`` for a 784-num_hiddens-10 MLP as chapter 06 starts it."""
+    if not isinstance(params, list | tuple) or len(params) != 4:
+        return f"returned {type(params).__name__}; return the list [W1, b1, W2, b2]"
+    if not all(isinstance(p, nd.NDArray) for p in params):
+        return "every parameter must be an mxnet NDArray (nd.random.normal, nd.zeros)"
+    shapes = [tuple(p.shape) for p in params]
+    expected = [(784, num_hiddens), (num_hiddens,), (num_hiddens, 10), (10,)]
+    if shapes != expected:
+        return (f"for num_hiddens={num_hiddens} the shapes are {shapes}, expected {expected} "
+                "(W1 (inputs, hidden), b1 (hidden,), W2 (hidden, outputs), b2 (outputs,))")
+    W1, b1, W2, b2 = (p.asnumpy() for p in params)
+    if np.any(b1 != 0) or np.any(b2 != 0):
+        return "the biases must start at zero (nd.zeros)"
+    for name, W in (("W1", W1), ("W2", W2)):
+        if W.size >= 100 and not 0.007 < W.std() < 0.013:
+            return (f"{name} has standard deviation {W.std():.3g}; draw it with "
+                    "nd.random.normal(scale=0.01, ...) as the chapter does")
+        if np.all(W == W.flat[0]):
+            return (f"every entry of {name} is {W.flat[0]:.3g}: identical weights keep the "
+                    "hidden units identical (exercise 4); draw them at random")
+    if any(p.grad is None for p in params):
+        return "call attach_grad() on every parameter, so autograd computes its gradient"
+    return None
+
+
+def check_mlp_params(fn):
+    """Check ``fn(num_hiddens) -> [W1, b1, W2, b2]`` for a 784-num_hiddens-10 MLP.
+
+    Expected as chapter 06 starts its MLP: W1 (784, num_hiddens) and W2
+    (num_hiddens, 10) drawn from a normal distribution with standard deviation
+    0.01, b1 and b2 zero, every parameter with ``attach_grad()`` called.  Tried
+    for 64 and 1024 hidden units (the exercise's widths) and for 3.  The
+    student's function draws from MXNet's random generator, as the chapter's
+    code does.  Prints a verdict, returns a bool.  Introduced in
+    chapters/06_mlp_from_scratch.ipynb.
+    """
+    name = "check_mlp_params"
+    for num_hiddens in (64, 1024, 3):
+        try:
+            params = fn(num_hiddens)
+        except NotImplementedError:
+            return _not_yet(name, "fill in mlp_params(num_hiddens) as in the cell that "
+                                  "creates W1, b1, W2, b2")
+        except Exception as err:
+            return _verdict(name, f"mlp_params({num_hiddens}) raised "
+                                  f"{type(err).__name__}: {err}"[:200])
+        problem = _mlp_params_problem(params, num_hiddens)
+        if problem:
+            return _verdict(name, problem)
+    return _verdict(name, None)

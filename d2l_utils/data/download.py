@@ -50,7 +50,6 @@ RETRIES = 2            # extra attempts per URL after a transient error
 RETRY_BACKOFF = 1.0    # seconds before the first retry, doubled each time
 MIN_RATE = 32 * 1024   # bytes per second on average (a 256 kbit/s line) ...
 GRACE = 30.0           # ... once this many seconds have passed
-STALE_AFTER = 3600.0   # seconds: a .part without a process id (older versions) is stale then
 
 
 class CacheWriteError(DataError):
@@ -99,9 +98,9 @@ def _url(mirror, fspec):
 
 # ----------------------------------------------------------------------------- temporary files
 def _part_pattern(spec):
-    """Our temporary files: .<file>.gz.<pid>.<random>.part (older versions: no <pid>.)."""
+    """Our temporary files: .<file>.gz.<pid>.<random>.part."""
     names = "|".join(re.escape(f.name + ".gz") for f in spec.files)
-    return re.compile(rf"^\.({names})\.(?:(\d+)\.)?[a-z0-9_]+\.part$")
+    return re.compile(rf"^\.({names})\.(\d+)\.[a-z0-9_]+\.part$")
 
 
 def _alive(pid):
@@ -126,10 +125,7 @@ def remove_stale_parts(spec, folder):
             match = pattern.match(entry.name)
             if not match or not entry.is_file(follow_symlinks=False):
                 continue
-            pid = match.group(2)
-            if pid is not None and _alive(int(pid)):
-                continue
-            if pid is None and time.time() - entry.stat().st_mtime < STALE_AFTER:
+            if _alive(int(match.group(2))):
                 continue
             try:
                 os.unlink(entry.path)

@@ -45,12 +45,6 @@ class DataError(Exception):
         return DataError(self.path, self.problem, remedy)
 
 
-def _open(path, compressed):
-    if compressed is None:
-        compressed = os.fspath(path).endswith(".gz")
-    return gzip.open(path, "rb") if compressed else open(path, "rb")
-
-
 def _read_exactly(f, n):
     """Read ``n`` bytes into a new uint8 array; return (array, count actually read).
 

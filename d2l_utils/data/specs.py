@@ -42,7 +42,7 @@ class DatasetSpec:
 
 FASHION_MNIST = DatasetSpec(
     name="fashion-mnist", title="Fashion-MNIST",
-    # SHA-256 of the decompressed files, checked by the lead against Debian's copy.
+    # SHA-256 of the decompressed files; Debian's dataset-fashion-mnist has the same.
     files=(
         FileSpec("train-images-idx3-ubyte", 47040016,
                  "c59f468a2f672dc815687fe0f83887768d799fd8a3f3276145d20f83aa44d888"),

@@ -159,7 +159,7 @@ def run(capsys, check, fn, *args):
 
 
 # ---- softmax ---------------------------------------------------------------------------
-# The table of issue 9: variants that must pass, and known-wrong ones with the hint they get.
+# Variants that must pass, and known-wrong ones with the hint they get.
 
 SOFTMAX_RIGHT = {
     "exp / sum (first edition)": (softmax_unstable, [checks.check_softmax]),

@@ -1,6 +1,7 @@
 """Chapter 05's self-checks accept correct answers, name the mistake in wrong ones and
 say 'not yet' (never a traceback) for an unfinished stub."""
 
+import numpy as np
 import pytest
 
 from d2l_utils.checks import ch05 as checks
@@ -32,6 +33,10 @@ def stub(*args):
 
 def clearly_better(a, b):
     return len(a) >= 2 and len(b) >= 2 and min(a) > max(b)
+
+
+def clearly_better_numpy(a, b):  # numpy.bool_, not bool: just as correct
+    return len(a) >= 2 and len(b) >= 2 and np.min(a) > np.max(b)
 
 
 def better_by_mean(a, b):
@@ -74,8 +79,9 @@ def test_an_unfinished_stub_is_not_yet_not_a_traceback(capsys):
                    "NotImplementedError; write its body"]
 
 
-def test_clearly_better_accepts_the_reference(capsys):
-    assert checks.check_clearly_better(clearly_better)
+@pytest.mark.parametrize("fn", [clearly_better, clearly_better_numpy])
+def test_clearly_better_accepts_the_reference(fn, capsys):
+    assert checks.check_clearly_better(fn)
     assert last(capsys) == "check_clearly_better: correct"
 
 
@@ -83,6 +89,7 @@ def test_clearly_better_accepts_the_reference(capsys):
     (better_by_mean, "the ranges overlap"),
     (better_without_count, "one run each tells nothing about the noise"),
     (lambda a, b: 1, "returned 1; return True or False"),
+    (lambda a, b: np.array([True]), "return True or False"),
 ])
 def test_clearly_better_names_the_mistake(fn, hint, capsys):
     assert not checks.check_clearly_better(fn)

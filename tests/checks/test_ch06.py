@@ -151,3 +151,43 @@ def test_checks_leave_the_global_seed_alone():
     checks.check_leaky_relu(leaky_relu)
     checks.check_param_count(count)
     assert np.array_equal(np.random.rand(3), expected)
+
+
+# ---- the parameters of a 784-h-10 MLP ------------------------------------------------------
+
+
+def mlp_params(num_hiddens, scale=0.01):
+    params = [nd.random.normal(scale=scale, shape=(784, num_hiddens)), nd.zeros(num_hiddens),
+              nd.random.normal(scale=scale, shape=(num_hiddens, 10)), nd.zeros(10)]
+    for p in params:
+        p.attach_grad()
+    return params
+
+
+def no_grad(num_hiddens):
+    return [nd.random.normal(scale=0.01, shape=(784, num_hiddens)), nd.zeros(num_hiddens),
+            nd.random.normal(scale=0.01, shape=(num_hiddens, 10)), nd.zeros(10)]
+
+
+def test_check_mlp_params_accepts_the_chapters_initialisation(capsys):
+    assert run(capsys, checks.check_mlp_params, mlp_params) == (True,
+                                                                "check_mlp_params: correct")
+
+
+@pytest.mark.parametrize("fn, message", [
+    (stub, "check_mlp_params: not yet: fill in mlp_params(num_hiddens)"),
+    (lambda h: mlp_params(h)[:3], "return the list [W1, b1, W2, b2]"),
+    (lambda h: mlp_params(h)[::-1], "the shapes are"),
+    (lambda h: [p.T for p in mlp_params(h)], "the shapes are"),
+    (lambda h: [p.asnumpy() for p in mlp_params(h)], "must be an mxnet NDArray"),
+    (lambda h: mlp_params(h, scale=1.0), "W1 has standard deviation"),
+    (lambda h: [p + 1 for p in mlp_params(h)], "the biases must start at zero"),
+    (lambda h: [nd.full((784, h), 0.01), nd.zeros(h), nd.full((h, 10), 0.01), nd.zeros(10)],
+     "standard deviation"),
+    (no_grad, "call attach_grad()"),
+    (lambda h: mlp_params(256), "for num_hiddens=64 the shapes are"),
+])
+def test_check_mlp_params_names_the_mistake(capsys, fn, message):
+    ok, line = run(capsys, checks.check_mlp_params, fn)
+    assert not ok and line.startswith("check_mlp_params: ")
+    assert message in line
