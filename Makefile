@@ -17,7 +17,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
         tensorboard execute clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64
+.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
+        assignments grade
 
 help:
 	@echo "make lab      start JupyterLab on the course (sets everything up first)"
@@ -32,6 +33,8 @@ help:
 	@echo "make slides-check  build the decks and check in Chromium, offline, that every slide fits"
 	@echo "              1280x720 and 1400x900 and reads from a seat (NOTEBOOKS=chapters/05_x.ipynb)"
 	@echo "make handouts student copies of the chapters without solutions, in build/handouts/"
+	@echo "make assignments  nbgrader assignments of the chapters' exercises in build/course/"
+	@echo "              (source, student release, hidden tests); make grade: autograde -> grades.csv"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
@@ -112,7 +115,7 @@ lab: data
 	$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check d2l_utils tests bench chapters
+	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters
 
 # Before every commit: lint and the unit tests that need no browser, no notebook execution
 # and no real-data training (tests marked slow or browser; see README, "Tests and CI").
@@ -212,6 +215,17 @@ HANDOUTS_DIR := build/handouts
 handouts: $(STAMP)
 	$(PY) -m d2l_utils.publish handouts $(HANDOUTS_DIR) $(NOTEBOOKS)
 
+# Exercises as nbgrader assignments (README, "For instructors"): instructor source, student
+# release and hidden tests in $(COURSE_DIR); `make grade` autogrades what is in
+# $(COURSE_DIR)/submitted/ and writes $(COURSE_DIR)/grades.csv.  nbgrader comes with the
+# `grade` extra, which requirements.lock includes.
+COURSE_DIR ?= build/course
+assignments: data
+	$(PY) -m grading assignments $(COURSE_DIR) $(NOTEBOOKS)
+
+grade: data
+	$(PY) -m grading grade $(COURSE_DIR)
+
 # The browser tests alone (tests/test_browser.py; part of `make test`).
 browser: data
 	$(PY) -m pytest -m browser tests/test_browser.py
@@ -222,9 +236,12 @@ bench: data
 # Authors: the course on Linux arm64 under qemu-aarch64 (tools/platform/emulate-arm64.sh):
 # Debian arm64 packages and the aarch64 wheels (network once, kept in build/arm64/), then
 # the platform check, the loader and gradient tests, one epoch compared with x86_64 and
-# chapter 03 under nbval.  About 20 minutes on 2 busy cores; not part of `make test`.
+# chapter 03 under nbval.  Slow: on 2 cores shared with other work (load 7 to 45) it took
+# 17 minutes up to chapter 03 and chapter 03 over an hour.  Not part of `make test`.
 emulate-arm64: $(STAMP)
-	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY))
+	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
+	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY)) \
+	    $(abspath $(VENV))/bin/uv
 
 clean:
 	rm -rf $(VENV) build .pytest_cache .ruff_cache *.egg-info bench/results

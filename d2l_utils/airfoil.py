@@ -15,21 +15,28 @@ it, so it is looked for, in this order:
 2. the folder named by ``$D2L_DATA_DIR`` (or its ``airfoil/`` subfolder);
 3. the course's cache, ``~/.cache/d2l_utils/airfoil/`` (or under ``$XDG_CACHE_HOME``);
 4. the book's own place, ``../data/airfoil_self_noise.dat`` (relative to the
-   working directory, as the book's notebooks read it).
+   working directory, as the book's notebooks read it);
+5. otherwise it is downloaded once into the cache from the d2l book's copy, and
+   kept only if its SHA-1 is the one d2l publishes for it (``download_airfoil``).
 
 Every copy is checked: 1,503 rows of 6 finite numbers, frequencies and sound
 levels in the data set's ranges.
 """
 
+import hashlib
 import os
 
 import numpy as np
 from mxnet import nd
 
-from .data import DataError
+from .data import DataError, httpget
 from .data.sources import default_cache_dir
 
 FILE_NAME = "airfoil_self_noise.dat"
+# The d2l book's copy and the SHA-1 d2l publishes for it (d2l's DATA_HUB['airfoil']).
+URL = "http://d2l-data.s3-accelerate.amazonaws.com/airfoil_self_noise.dat"
+SHA1 = "76e5be1548fd8222e5074cf0faae75edff8cf93f"
+MAX_BYTES = 1 << 20  # the real file has about 60 kB; a server sending more is not sending it
 NUM_ROWS, NUM_COLUMNS = 1503, 6
 BOOK_ROWS = 1500  # the book's notebooks use the first 1,500 rows (section 7.3)
 # Ranges of the real data (UCI's description), with some slack: a file outside them is
@@ -78,19 +85,62 @@ def _candidates(root):
     return found
 
 
-def find_airfoil(root=None):
+def download_airfoil(folder=None, *, url=None, sha1=None, timeout=30.0):
+    """Download airfoil_self_noise.dat into ``folder`` (default: the cache); return its path.
+
+    From ``url`` (default ``URL``), written under a temporary name and renamed only
+    once its SHA-1 is ``sha1`` (default ``SHA1``), so an interrupted or wrong
+    download leaves nothing behind.  Raises
+    ``httpget.FetchError`` (network) or ``DataError`` (wrong content, folder not writable).
+    Book section 7.3 (``get_data_ch7``).
+    """
+    folder = cache_dir() if folder is None else os.fspath(folder)
+    url, sha1 = url or URL, sha1 or SHA1
+    dest = os.path.join(folder, FILE_NAME)
+    try:
+        os.makedirs(folder, exist_ok=True)
+    except OSError as err:
+        raise DataError(folder, f"cannot create the folder ({err})") from None
+    tmp = f"{dest}.{os.getpid()}.part"
+    digest = hashlib.sha1()
+    try:
+        with open(tmp, "wb") as out:
+            def write(chunk):
+                digest.update(chunk)
+                out.write(chunk)
+            httpget.get(url, write, max_bytes=MAX_BYTES, timeout=timeout, deadline=4 * timeout)
+        if digest.hexdigest() != sha1:
+            raise DataError(url, f"downloaded, but its SHA-1 is {digest.hexdigest()}, not the "
+                                 f"published {sha1}: not the airfoil data; nothing was kept")
+        os.replace(tmp, dest)
+    except OSError as err:
+        raise DataError(folder, f"cannot write the download ({err})") from None
+    finally:
+        if os.path.lexists(tmp):
+            os.unlink(tmp)
+    return dest
+
+
+def find_airfoil(root=None, *, download=True):
     """The path of the first airfoil_self_noise.dat found (see the module docstring).
 
-    Raises ``DataError`` naming every place looked in, and how to get the file.
-    Book section 7.3 (``get_data_ch7``).
+    When no copy is found and ``download`` is true, the book's copy is downloaded
+    into the cache.  Raises ``DataError`` naming every place looked in, why the
+    download failed, and how to get the file.  Book section 7.3 (``get_data_ch7``).
     """
     looked = []
     for kind, path in _candidates(root):
         if os.path.isfile(path):
             return path
         looked.append(f"  {kind}: {path}")
+    failed = ""
+    if download:
+        try:
+            return download_airfoil()
+        except (httpget.FetchError, DataError) as err:
+            failed = f"\nand downloading {URL} failed: {err}"
     raise DataError(None, "the airfoil self-noise data (airfoil_self_noise.dat) is not on this "
-                          "machine; looked in:\n" + "\n".join(looked),
+                          "machine; looked in:\n" + "\n".join(looked) + failed,
                     SOURCES_HELP.format(cache=cache_dir()))
 
 
@@ -133,9 +183,10 @@ def get_data_ch7(*, root=None):
     although the book's text and notebooks use 1,500, and it reads only
     ``../data/airfoil_self_noise.dat`` (an ``OSError`` when it is missing);
     this one also looks in ``root`` (keyword only), ``$D2L_DATA_DIR`` and the
-    course's cache, checks the file, and raises a ``DataError`` that says how to
-    get it.  Book section 7.3; the course's chapter 10_optimization.ipynb
-    teaches the optimizers compared on it.
+    course's cache, else downloads the book's copy with its published SHA-1,
+    checks the file, and raises a ``DataError`` that says how to get it.  Book
+    section 7.3; the course's chapter 10_optimization.ipynb teaches the
+    optimizers compared on it.
     """
     data = read_airfoil(find_airfoil(root))
     data = (data - data.mean(axis=0)) / data.std(axis=0)

@@ -32,7 +32,7 @@ PLATFORM_ROUTES = {
         f"(earlier Rosetta has no AVX); or {BROWSER}."),
     "no-avx": (
         "this x86_64 CPU (or emulator) has no AVX instructions, and MXNet 1.9.1's x86_64 "
-        "wheel uses them: its first operation would stop with 'Illegal instruction'. That "
+        "wheel uses them: its first matrix product would stop with 'Illegal instruction'. That "
         "happens on Intel CPUs older than Sandy Bridge (2011), on many Celeron, Pentium and "
         "Atom laptops and under Rosetta 2 before macOS 15. On a Mac with Apple silicon use a "
         "Linux arm64 container (README, 'Platforms'), or update to macOS 15; elsewhere "
@@ -89,8 +89,8 @@ def cpuid_avx():
     Nehalem`` shows the host's /proc/cpuinfo but answers CPUID as a Nehalem).  None when
     machine code cannot be run here (a system that forbids executable memory).
     """
-    if sys.maxsize < 2**32:  # the machine code is x86_64's; a 32-bit Python has no MXNet
-        return None
+    if platform.machine().lower() not in ("x86_64", "amd64") or sys.maxsize < 2**32:
+        return None  # the machine code is x86_64's (a 32-bit Python has no MXNet anyway)
     try:
         regs = (ctypes.c_uint32 * 4)()
         _run_machine_code(_CPUID_CODE, None,

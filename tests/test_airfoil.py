@@ -1,16 +1,25 @@
 """get_data_ch7's data: where it is looked for, what is checked, errors that say what to do."""
 
+import hashlib
+import os
+
 import numpy as np
 import pytest
 from conftest import synthetic_airfoil, write_airfoil
 
 import d2l_utils as d2l
 from d2l_utils import airfoil
+from d2l_utils.data import httpget
+
+REAL_OPEN_URL = httpget.open_url
 
 
 @pytest.fixture
 def no_airfoil(tmp_path, monkeypatch):
-    """No D2L_DATA_DIR, an empty cache, and a working directory whose ../data is empty."""
+    """No D2L_DATA_DIR, an empty cache, a working directory whose ../data is empty, no network."""
+    def offline(url, *args, **kwargs):
+        raise OSError(f"no network in this test: {url}")
+    monkeypatch.setattr(httpget, "open_url", offline)
     monkeypatch.delenv("D2L_DATA_DIR", raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     (tmp_path / "work" / "nb").mkdir(parents=True)
@@ -26,7 +35,41 @@ def test_missing_data_is_a_clear_error_naming_every_place_and_how_to_get_it(no_a
     assert str(no_airfoil / "cache" / "d2l_utils" / "airfoil") in message
     assert str(no_airfoil / "work" / "data" / "airfoil_self_noise.dat") in message
     assert "UCI" in message and "D2L_DATA_DIR" in message and "root=" in message
+    assert f"downloading {airfoil.URL} failed: " in message
+    assert "no network in this test" in message
     assert not isinstance(err.value, OSError)
+
+
+@pytest.fixture
+def served_airfoil(tmp_path, http_mirror, monkeypatch):
+    """A synthetic airfoil file on a local HTTP server: (its url, its bytes)."""
+    folder = tmp_path / "server"
+    path = write_airfoil(folder / airfoil.FILE_NAME, synthetic_airfoil())
+    return http_mirror(folder) + airfoil.FILE_NAME, path.read_bytes()
+
+
+def test_a_missing_file_is_downloaded_into_the_cache_once_its_sha1_matches(
+        no_airfoil, served_airfoil, monkeypatch):
+    url, content = served_airfoil
+    monkeypatch.setattr(httpget, "open_url", REAL_OPEN_URL)
+    monkeypatch.setattr(airfoil, "URL", url)
+    monkeypatch.setattr(airfoil, "SHA1", hashlib.sha1(content).hexdigest())
+    X, y = d2l.get_data_ch7()
+    cached = no_airfoil / "cache" / "d2l_utils" / "airfoil"
+    assert os.listdir(cached) == [airfoil.FILE_NAME]
+    assert (cached / airfoil.FILE_NAME).read_bytes() == content
+    assert X.shape == (1500, 5) and y.shape == (1500,)
+
+
+def test_a_download_with_another_sha1_is_refused_and_leaves_nothing(
+        no_airfoil, served_airfoil, monkeypatch):
+    url, _ = served_airfoil
+    monkeypatch.setattr(httpget, "open_url", REAL_OPEN_URL)
+    folder = no_airfoil / "dl"
+    with pytest.raises(d2l.DataError, match="its SHA-1 is [0-9a-f]{40}, not the published "
+                                            + airfoil.SHA1):
+        airfoil.download_airfoil(folder, url=url, timeout=5.0)
+    assert os.listdir(folder) == []
 
 
 @pytest.mark.parametrize("where", ["argument-folder", "argument-file", "env", "env-subfolder",

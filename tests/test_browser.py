@@ -142,6 +142,67 @@ def test_a_slide_starts_where_every_slide_starts_once_its_formulas_are_rendered(
         f"rendered) starts at {r['top']:.0f}px, a short slide at {short:.0f}px")
 
 
+# The current slide as the course's deck style lays it out (d2l_utils/deck/course.css, .js).
+_STYLE = """() => {
+  const R = window.__R, s = R.getCurrentSlide(), at = R.getIndices(s);
+  const box = s.getBoundingClientRect(), k = box.width / R.getConfig().width;
+  const first = s.querySelector(':scope > .jp-MarkdownCell .jp-RenderedMarkdown > :first-child');
+  const heading = first && /^H[2-4]$/.test(first.tagName) ? first : null;
+  const number = document.querySelector('.reveal .slide-number');
+  return {at: `${at.h}.${at.v || 0}`, opensStack: (at.v || 0) === 0,
+          headingPx: heading && parseFloat(getComputedStyle(heading).fontSize),
+          headingTop: heading && (heading.getBoundingClientRect().top - document.querySelector(
+              '.reveal .slides').getBoundingClientRect().top) / k,
+          number: number && number.textContent.trim(),
+          figures: Array.from(s.querySelectorAll('.jp-OutputArea-output > img')).map(img => {
+            const r = img.getBoundingClientRect();
+            return {offCentre: Math.abs((r.left + r.right) / 2 - (box.left + box.right) / 2) / k,
+                    width: r.width / k, bottom: (r.bottom - box.top) / k};
+          }),
+          contentBottom: Math.max(...Array.from(s.children).map(
+              c => (c.getBoundingClientRect().bottom - box.top) / k)),
+          slide: [R.getConfig().width, R.getConfig().height]};
+}"""
+
+
+def test_decks_share_one_style_headings_figures_and_slide_numbers(chromium, decks):
+    """Deck 11 (its sub-slides use ## headings, 05-10's use ###): every slide heading is
+    42 px when it opens a stack and 31 px otherwise, at the same height on every slide;
+    the slide number reads h.v as in the URL; each figure is centred (within 1 % of the
+    slide's width) and either 90 % of the slide wide or as tall as the slide's room
+    allows (the slide ends near its bottom)."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    try:
+        tool.open_deck(page, decks["11_training_in_practice"])
+        seen = []
+        for h, n in enumerate(page.evaluate(tool._SLIDES)):
+            for v in range(n):
+                page.evaluate(tool._GO, [h, v])
+                seen.append(page.evaluate(_STYLE))
+    finally:
+        page.close()
+    problems, tops = [], set()
+    for m in seen[1:]:  # 0.0 is the chapter's title slide
+        want = 42 if m["opensStack"] else 31
+        if m["headingPx"] != want:
+            problems.append(f"{m['at']}: heading {m['headingPx']}px, not {want}px")
+        if m["headingTop"] is not None:
+            tops.add(round(m["headingTop"]))
+        if m["number"] != m["at"]:
+            problems.append(f"{m['at']}: slide number reads {m['number']!r}")
+        width, height = m["slide"]
+        for f in m["figures"]:
+            if f["offCentre"] > 0.01 * width:  # the output area's left padding: 4 px
+                problems.append(f"{m['at']}: figure {f['offCentre']:.0f}px off centre")
+            if f["width"] < 0.9 * width - 2 and m["contentBottom"] < height - 40:
+                problems.append(f"{m['at']}: figure {f['width']:.0f}px wide while the slide "
+                                f"ends at {m['contentBottom']:.0f} of {height}px")
+    if len(tops) > 1:
+        problems.append(f"slide headings start at {sorted(tops)} px: not one height")
+    assert sum(len(m["figures"]) for m in seen) >= 1, "deck 11 has no figure to check"
+    assert not problems, "\n".join(problems)
+
+
 # ----------------------------------------------------------------------------- JupyterLab
 TOKEN = "course-browser-test"
 

@@ -3,62 +3,70 @@
 Each prints one verdict line (see ``_common``) and returns True or False.
 """
 
-import numpy as np
-from mxnet import autograd, nd
+import contextlib
+import io
 
-from ._choice import _choice, _not_yet, _report
-from ._common import _call, _describe, _verdict
+from ..regularization import EarlyStopping
+from ..training import History, TrainState
+from ._choice import _choice, _not_yet
+from ._common import _describe, _verdict
 
 
-def check_dropout(fn):
-    """Exercise 1: ``fn(X, rate)`` is inverted dropout, active only while training.
+def _packaged_stop(valid_accs, patience, min_delta):
+    """(best, stop) as indices, from ``d2l.EarlyStopping`` fed one check per epoch."""
+    stopper = EarlyStopping(patience=patience, min_delta=min_delta)
+    state = TrainState(None, [], None, History(), len(valid_accs))
+    stopper.on_train_begin(state)
+    with contextlib.redirect_stdout(io.StringIO()):  # it prints one line when it stops
+        for epoch, acc in enumerate(valid_accs, start=1):
+            state.epoch = epoch
+            state.history.valid_acc.append(acc)
+            stopper.on_epoch_end(state)
+            if state.stop:
+                break
+    return stopper.best_epoch - 1, state.epoch - 1
 
-    Checked: the identity when predicting and at rate 0; all zeros at rate 1;
-    while training, about ``rate`` of the elements zeroed, the rest scaled by
-    ``1 / (1 - rate)``, so the mean is kept; gradients flow through the mask.
+
+# (valid accuracies, patience, min_delta): noisy plateaus where the threshold matters.
+_STOP_CASES = [
+    ([0.70, 0.75, 0.74, 0.76, 0.75, 0.76, 0.80], 2, 0.0),
+    ([0.70, 0.75, 0.755, 0.752, 0.758, 0.75, 0.74, 0.79], 3, 0.01),
+    ([0.60, 0.65, 0.70, 0.72, 0.73], 2, 0.015),
+    ([0.80, 0.80, 0.80, 0.79], 3, 0.0),
+    ([0.50, 0.62, 0.61, 0.64, 0.66, 0.70], 2, 0.03),
+]
+
+
+def check_early_stopping(fn):
+    """Exercise 1: ``fn(valid_accs, patience, min_delta)`` returns ``(best, stop)``.
+
+    ``best``: the index of the check whose parameters are kept; ``stop``: the
+    index of the check training ends after (the last one if it never stops).
+    A check is better only if it beats the best so far by more than
+    ``min_delta``.  Compared with ``d2l.EarlyStopping`` on noisy sequences.
     """
-    name = "check_dropout"
-    X = nd.array(np.random.default_rng(0).uniform(0.5, 1.5, size=(400, 250)))
-    got, problem = _call(fn, X, 0.5)
-    if problem:
-        return _report(name, problem, "replace `raise NotImplementedError` with inverted "
-                                      "dropout")
-    if not np.array_equal(got, X.asnumpy()):
-        return _verdict(name, "outside autograd.record() (predicting) it must return X "
-                              "unchanged; test autograd.is_training()")
-    for rate, expect in ((0.0, "X unchanged"), (1.0, "all zeros")):
-        with autograd.record():
-            out, problem = _call(fn, X, rate)
-        if problem:
-            return _verdict(name, f"rate={rate}: {problem}")
-        want = X.asnumpy() if rate == 0 else np.zeros(X.shape, np.float32)
-        if not np.array_equal(out, want):
-            return _verdict(name, f"rate={rate} while training must give {expect}")
-    with autograd.record():
-        out, problem = _call(fn, X, 0.3)
-    if problem:
-        return _verdict(name, f"rate=0.3 while training: {problem}")
-    kept = out != 0
-    share = 1 - kept.mean()
-    if abs(share - 0.3) > 0.02:
-        return _verdict(name, f"rate=0.3 zeroed {share:.2f} of the elements, expected about "
-                              "0.30 (keep an element when a uniform draw is > rate)")
-    ratio = out[kept] / X.asnumpy()[kept]
-    if not np.allclose(ratio, 1 / 0.7, rtol=1e-5):
-        return _verdict(name, f"kept elements are multiplied by {np.median(ratio):.3f}, "
-                              "expected 1/(1-rate) = 1.429, which keeps the expected value")
-    x = X.copy()
-    x.attach_grad()
-    try:
-        with autograd.record():
-            y = fn(x, 0.3)
-        y.backward()
-    except Exception as err:
-        return _verdict(name, f"autograd cannot differentiate it: {_describe(err)}")
-    g, y = x.grad.asnumpy(), y.asnumpy()
-    if not np.allclose(g, (y != 0) / 0.7, rtol=1e-5):
-        return _verdict(name, "the gradient is not mask / (1 - rate): keep every step in nd "
-                              "operations")
+    name = "check_early_stopping"
+    for accs, patience, min_delta in _STOP_CASES:
+        want = _packaged_stop(accs, patience, min_delta)
+        try:
+            got = fn(list(accs), patience, min_delta)
+        except NotImplementedError:
+            return _not_yet(name, "write early_stopping's loop, with best + min_delta")
+        except Exception as err:  # student code: a verdict, not a traceback
+            return _verdict(name, f"raised {_describe(err)}")
+        try:
+            got = tuple(int(i) for i in got)
+        except (TypeError, ValueError):
+            got = None
+        if got is None or len(got) != 2:
+            return _verdict(name, "return two indices, (best, stop)")
+        if got != want:
+            ignored = _packaged_stop(accs, patience, 0.0)
+            hint = (" (that is what min_delta = 0 gives: a check must beat the best by "
+                    "MORE than min_delta)" if min_delta and got == ignored else "")
+            return _verdict(name, f"for {accs} with patience={patience}, "
+                                  f"min_delta={min_delta}: got (best, stop) = {got}, "
+                                  f"expected {want}{hint}")
     return _verdict(name, None)
 
 
@@ -112,12 +120,12 @@ def check_flips(answer):
 
 
 def check_best_lambda(answer):
-    """Exercise 4: with twice the training data, does the best weight decay λ get
-    (a) smaller, (b) larger or (c) stay the same?
+    """Exercise 4: which λ of the chapter's sweep to pick, where no λ > 0 reaches the mean
+    validation accuracy of the seeds without decay: (c) none is shown better than 0.
     """
-    return _choice("check_best_lambda", answer, "a", {
-        "b": "more data means less variance to remove, so less regularization is needed, "
-             "not more",
-        "c": "the best λ trades variance for bias; with more data there is less variance, "
-             "so the balance moves",
+    return _choice("check_best_lambda", answer, "c", {
+        "a": "the smallest gap is not the goal: validation accuracy is, and decay bought "
+             "none here; the gap shrank because training accuracy fell",
+        "b": "the highest validation accuracy of one seed per λ differs from the others by "
+             "less than the seed spread: picking it picks noise (chapter 05)",
     })

@@ -3,72 +3,66 @@
 import re
 
 import pytest
-from mxnet import autograd, nd
 
 from d2l_utils.checks import ch09
-from d2l_utils.regularization import dropout as reference
 
 
-def stub(X, rate):
+def kept(valid_accs, patience, min_delta):
+    best = 0
+    for i, acc in enumerate(valid_accs):
+        if acc > valid_accs[best] + min_delta:
+            best = i
+        elif i - best >= patience:
+            return best, i
+    return best, len(valid_accs) - 1
+
+
+def stub(valid_accs, patience, min_delta):
     raise NotImplementedError
 
 
-def always_on(X, rate):
-    mask = nd.random.uniform(0, 1, X.shape) > rate
-    return mask * X / (1 - rate)
+def no_threshold(valid_accs, patience, min_delta):
+    return kept(valid_accs, patience, 0.0)
 
 
-def not_scaled(X, rate):
-    if not autograd.is_training():
-        return X
-    return (nd.random.uniform(0, 1, X.shape) > rate) * X
+def at_least(valid_accs, patience, min_delta):  # >= instead of >: equal checks count
+    best = 0
+    for i, acc in enumerate(valid_accs):
+        if i and acc >= valid_accs[best] + min_delta:
+            best = i
+        elif i - best >= patience:
+            return best, i
+    return best, len(valid_accs) - 1
 
 
-def inverted_rate(X, rate):
-    if not autograd.is_training():
-        return X
-    return (nd.random.uniform(0, 1, X.shape) < rate) * X / (1 - rate)
+def test_early_stopping_passes_the_reference(capsys):
+    assert ch09.check_early_stopping(kept)
+    assert capsys.readouterr().out == "check_early_stopping: correct\n"
 
 
-def via_numpy(X, rate):
-    if not autograd.is_training() or rate == 0:
-        return X
-    import numpy as np
-    if rate == 1:
-        return X.zeros_like()
-    mask = np.random.uniform(size=X.shape) > rate
-    return nd.array(X.asnumpy() * mask / (1 - rate))
-
-
-def with_where(X, rate):
-    if not autograd.is_training():
-        return X
-    keep = nd.random.uniform(0, 1, X.shape) >= rate
-    return nd.where(keep, X / max(1 - rate, 1e-12), X.zeros_like())
-
-
-@pytest.mark.parametrize("fn", [reference, with_where])
-def test_dropout_passes_right_answers(fn, capsys):
-    assert ch09.check_dropout(fn)
-    assert capsys.readouterr().out == "check_dropout: correct\n"
-
-
-def test_dropout_stub_is_not_yet_not_wrong(capsys):
-    assert not ch09.check_dropout(stub)
-    assert capsys.readouterr().out == ("check_dropout: not yet: replace `raise "
-                                       "NotImplementedError` with inverted dropout\n")
+def test_early_stopping_stub_is_not_yet_not_wrong(capsys):
+    assert not ch09.check_early_stopping(stub)
+    assert capsys.readouterr().out == ("check_early_stopping: not yet: write "
+                                       "early_stopping's loop, with best + min_delta\n")
 
 
 @pytest.mark.parametrize(("fn", "hint"), [
-    (always_on, "outside autograd.record\\(\\) .* must return X unchanged"),
-    (not_scaled, "multiplied by 1.000, expected 1/\\(1-rate\\)"),
-    (inverted_rate, "rate=0.0 while training must give X unchanged"),
-    (via_numpy, "autograd cannot differentiate it"),
+    (no_threshold, "what min_delta = 0 gives"),
+    (at_least, "expected \\(3, 5\\)"),
+    (lambda v, p, d: 3, "return two indices"),
+    (lambda v, p, d: 1 / 0, "raised ZeroDivisionError"),
 ])
-def test_dropout_names_the_mistake(fn, hint, capsys):
-    assert not ch09.check_dropout(fn)
+def test_early_stopping_names_the_mistake(fn, hint, capsys):
+    assert not ch09.check_early_stopping(fn)
     out = capsys.readouterr().out
-    assert out.startswith("check_dropout: wrong: ") and re.search(hint, out), out
+    assert out.startswith("check_early_stopping: wrong: ") and re.search(hint, out), out
+
+
+def test_early_stopping_reference_is_d2l_early_stopping():
+    # The check's reference is the packaged callback: the same answers as the loop above.
+    for accs, patience, min_delta in ch09._STOP_CASES:
+        assert ch09._packaged_stop(accs, patience, min_delta) == kept(accs, patience,
+                                                                       min_delta)
 
 
 @pytest.mark.parametrize(("answer", "verdict"), [
@@ -97,11 +91,11 @@ def test_flips(answer, verdict, capsys):
 
 
 @pytest.mark.parametrize(("answer", "verdict"), [
-    ("a", "correct"),
-    (" A ", "correct"),
+    ("c", "correct"),
+    (" C ", "correct"),
     (None, "not yet: set answer to one of 'a', 'b', 'c'"),
-    ("b", "wrong: (b) more data means less variance"),
-    ("c", "wrong: (c) the best"),
+    ("a", "wrong: (a) the smallest gap is not the goal"),
+    ("b", "wrong: (b) the highest validation accuracy of one seed"),
     ("smaller", "not one of the choices"),
 ])
 def test_best_lambda(answer, verdict, capsys):

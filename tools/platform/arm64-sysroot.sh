@@ -1,18 +1,17 @@
 #!/bin/sh
 # Build an arm64 Debian root with the course's Python packages, for `make emulate-arm64`.
-#   tools/platform/arm64-sysroot.sh ROOT HOST_PYTHON
-# ROOT gets Debian bookworm's arm64 python3.11, OpenBLAS and LAPACKE (unpacked with dpkg -x,
-# as on a Linux arm64 machine after `apt-get install python3.11 libopenblas0-pthread
-# liblapacke`) and, in ROOT/opt/site, the aarch64 wheels of the packages the emulated run
-# imports, at the versions HOST_PYTHON (the x86_64 .venv) has.  Then the course's own
-# `d2l_utils/platforms.py link-arm64` (what `make install` runs on aarch64) links the Arm
-# Performance Libraries' stand-ins, run by the arm64 Python under qemu-aarch64.
-# Wheels: any manylinux tag bookworm's glibc 2.36 accepts.
-# apt runs with its own state under ROOT.apt/: the machine's apt configuration and
-# architectures are not touched.  Needs the network (Debian mirror, PyPI) once.
+#   tools/platform/arm64-sysroot.sh ROOT UV
+# ROOT gets Debian bookworm's arm64 python3.11 (3.11.2), OpenBLAS and LAPACKE (unpacked with
+# dpkg -x, as on a Linux arm64 machine after `apt-get install python3.11 libopenblas0-pthread
+# liblapacke`) and, in ROOT/opt/site, requirements.lock's aarch64 wheels: what `make install`
+# installs there (uv evaluates the lock's markers for that Python and platform; pip would use
+# this machine's).  Then the course's own `d2l_utils/platforms.py link-arm64` (make install's
+# last step) links the Arm Performance Libraries' stand-ins, run by the arm64 Python under
+# qemu-aarch64.  apt runs with its own state under ROOT.apt/: the machine's apt configuration
+# and architectures are not touched.  Needs the network (Debian mirror, PyPI) once.
 set -eu
 ROOT=$1
-HOST_PY=$2
+UV=$2
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 APT=$ROOT.apt
 MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
@@ -48,13 +47,11 @@ for d in lib bin sbin; do
 done
 echo "   $(ls "$APT"/cache/archives/*.deb | wc -l) packages unpacked into $ROOT"
 
-echo "== aarch64 wheels into $ROOT/opt/site (versions of the x86_64 .venv)"
-"$HOST_PY" -m pip freeze --exclude-editable > "$APT/constraints.txt"
-"$HOST_PY" -m pip install --quiet --no-warn-conflicts --target "$ROOT/opt/site" \
-  $(for t in 2014 _2_28 _2_31 _2_34 _2_36; do printf -- "--platform manylinux%s_aarch64 " $t; done) \
-  --python-version 3.11 --implementation cp --abi cp311 \
-  --only-binary=:all: -c "$APT/constraints.txt" \
-  mxnet numpy matplotlib matplotlib-inline pandas ipython tqdm ipykernel pytest
+echo "== requirements.lock's aarch64 wheels into $ROOT/opt/site"
+"$UV" pip install --quiet --target "$ROOT/opt/site" --python-platform aarch64-manylinux_2_36 \
+  --python-version "$(qemu-aarch64 -L "$ROOT" "$ROOT/usr/bin/python3.11" -c \
+    'import platform; print(platform.python_version())')" \
+  --only-binary :all: --require-hashes --no-deps -r "$REPO/requirements.lock"
 
 echo "== the course's stand-ins for the Arm Performance Libraries (make install's step)"
 qemu-aarch64 -L "$ROOT" -E PYTHONPATH=/opt/site -E PYTHONNOUSERSITE=1 \

@@ -1,7 +1,8 @@
 #!/bin/sh
 # `make emulate-arm64`: the course on Linux arm64, emulated by qemu-aarch64 on this machine.
-#   tools/platform/emulate-arm64.sh BUILD_DIR HOST_PYTHON
-# 1. an arm64 Debian root with the aarch64 wheels (arm64-sysroot.sh; kept between runs);
+#   tools/platform/emulate-arm64.sh BUILD_DIR HOST_PYTHON UV
+# 1. an arm64 Debian root with requirements.lock's aarch64 wheels (arm64-sysroot.sh; kept
+#    until the lock or that script changes);
 # 2. without the stand-ins, d2l_utils/platforms.py must name the missing Arm Performance
 #    Libraries; with them (make install's `platforms.py link-arm64`), MXNet imports;
 # 3. the data loader and gradient-check tests, by the arm64 Python;
@@ -12,6 +13,7 @@
 set -eu
 BUILD=$1
 HOST_PY=$2
+UV=$3
 REPO=$(cd "$(dirname "$0")/../.." && pwd)
 ROOT=$BUILD/root
 OUT=$BUILD/out
@@ -19,9 +21,9 @@ START=$(date +%s)
 step() { echo "== [$(( $(date +%s) - START )) s] $*"; }
 
 if [ ! -e "$ROOT.built" ] || [ "$REPO/tools/platform/arm64-sysroot.sh" -nt "$ROOT.built" ] ||
-   [ "$REPO/pyproject.toml" -nt "$ROOT.built" ]; then
+   [ "$REPO/requirements.lock" -nt "$ROOT.built" ]; then
   step "building the arm64 root"
-  "$REPO/tools/platform/arm64-sysroot.sh" "$ROOT" "$HOST_PY"
+  "$REPO/tools/platform/arm64-sysroot.sh" "$ROOT" "$UV"
 fi
 mkdir -p "$OUT" "$BUILD/mpl"
 # The arm64 Python, its packages in /opt/site (inside ROOT) and the repository (from the host).
@@ -51,6 +53,8 @@ step "one epoch on 5,000 images: x86_64, then arm64"
 "$HOST_PY" "$REPO/tools/platform/subset.py" compare "$OUT/x86_64.json" "$OUT/aarch64.json"
 
 step "chapter 03 under nbval, kernel: the arm64 Python"
+# matplotlib builds its font cache on first use and says so: not in the chapter's first cell
+$ARM_PY -c "import matplotlib.font_manager"
 KERNEL=$BUILD/jupyter/kernels/python3-arm64
 mkdir -p "$KERNEL"
 "$HOST_PY" - "$KERNEL/kernel.json" $ARM_PY <<'EOF'

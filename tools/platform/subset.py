@@ -100,17 +100,17 @@ def compare(reference, other):
     with open(other) as f:
         b = json.load(f)
     failures = []
-    print(f"{'':24}{a['machine']:>12}{b['machine']:>12}  difference")
+    print(f"{'':30}{a['machine']:>12}{b['machine']:>12}  difference")
     for key, value in a["loader"].items():
         same = value == b["loader"][key]
-        print(f"loader {key:17}{'equal' if same else 'DIFFERENT':>24}")
+        print(f"{'loader ' + key:30}{'equal' if same else 'DIFFERENT':>24}")
         if not same:
             failures.append(f"loader {key}: {value} vs {b['loader'][key]}")
     for run_name in ("scratch", "gluon", "mlp"):
         for key, value in a[run_name].items():
             tol = LOSS_TOL if key.endswith("loss") else ACC_TOL
             diff = abs(value - b[run_name][key])
-            print(f"{run_name + ' ' + key:24}{value:12.6f}{b[run_name][key]:12.6f}  {diff:.1e}"
+            print(f"{run_name + ' ' + key:30}{value:12.6f}{b[run_name][key]:12.6f}  {diff:.1e}"
                   f" (tolerance {tol:g})")
             if not diff <= tol:
                 failures.append(f"{run_name} {key}: {value} vs {b[run_name][key]}")
