@@ -10,6 +10,8 @@ the live plot.
 
 from tqdm.auto import tqdm
 
+from .arguments import check_number
+from .safe_files import fault_point
 from .training import Callback
 
 __all__ = ["TensorBoardLogger", "ProgressBar", "named_parameters"]
@@ -37,15 +39,20 @@ class TensorBoardLogger(Callback):
     ``accuracy/test`` (when the run has them), ``learning_rate``; the x-axis is
     the epoch.  Histograms: ``weights/<name>`` and ``gradients/<name>`` (the
     gradient of the last batch's mean loss, the one the update used) for every
-    parameter.  Uses tensorboardX's
-    ``SummaryWriter``.  Introduced in chapters/11_training_in_practice.ipynb.
+    parameter.  Uses tensorboardX's ``SummaryWriter``.
+
+    Each epoch goes into its own event file, on disk when the epoch ends.
+    Resuming: TensorBoard is told to drop any step logged before from the
+    first epoch trained on (``purge_step``), so epochs redone after a crash
+    appear once.  With
+    a ``Checkpoint``, list the logger first: an epoch is then on disk in the
+    logs before it is in a checkpoint, so no resumed epoch is missing from them.
+    Introduced in chapters/11_training_in_practice.ipynb.
     """
 
     def __init__(self, logdir, histogram_every=1):
-        if isinstance(histogram_every, bool) or not isinstance(histogram_every, int) \
-                or histogram_every < 1:
-            raise ValueError(f"TensorBoardLogger: histogram_every must be an int >= 1, got "
-                             f"{histogram_every!r}")
+        histogram_every = check_number("TensorBoardLogger: histogram_every", histogram_every,
+                                       int, 1)
         try:
             from tensorboardX import SummaryWriter
         except ImportError as err:
@@ -54,8 +61,14 @@ class TensorBoardLogger(Callback):
         self.logdir, self.histogram_every = str(logdir), histogram_every
         self._writer_class, self.writer = SummaryWriter, None
 
-    def on_train_begin(self, state):
-        self.writer = self._writer_class(self.logdir)
+    def on_epoch_begin(self, state):
+        # One event file per epoch, closed at the epoch's end: tensorboardX's flush() does
+        # not wait for its writer thread, close() does, so a closed epoch is on disk.
+        # purge_step: TensorBoard drops any step from this epoch on that an earlier,
+        # killed run logged, so an epoch redone after a resume appears once.
+        self.close()
+        self.writer = self._writer_class(self.logdir, purge_step=state.epoch + 1,
+                                         filename_suffix=f".epoch{state.epoch + 1:04d}")
 
     def on_epoch_end(self, state):
         h, epoch, w = state.history, state.epoch, self.writer
@@ -72,11 +85,17 @@ class TensorBoardLogger(Callback):
                 if grad is not None:
                     w.add_histogram(f"gradients/{name}", grad.asnumpy() / state.batch_size,
                                     epoch)
-        w.flush()
+        self.close()
+        fault_point("logged", epoch)
 
     def on_train_end(self, state):
+        self.close()
+
+    def close(self):
+        """Write out and close the log file (also after an error, so nothing is lost)."""
         if self.writer is not None:
             self.writer.close()
+            self.writer = None
 
 
 class ProgressBar(Callback):
@@ -89,8 +108,7 @@ class ProgressBar(Callback):
 
     def __init__(self, steps_per_epoch, refresh=20, file=None):
         for name, value in (("steps_per_epoch", steps_per_epoch), ("refresh", refresh)):
-            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-                raise ValueError(f"ProgressBar: {name} must be an int >= 1, got {value!r}")
+            check_number(f"ProgressBar: {name}", value, int, 1)
         self.steps, self.refresh, self.file, self.bar = steps_per_epoch, refresh, file, None
 
     def on_epoch_begin(self, state):

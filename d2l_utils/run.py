@@ -9,29 +9,52 @@
 The first-edition TF1 script of the course's source material, done properly:
 resuming restores the optimizer state, the step and the random state (the
 run ends exactly as an uninterrupted one); checkpoints are kept (the last few
-and the best), written atomically; predict checks that the checkpoint fits
-the network.  Errors print one line and exit with status 2.
+and the best), written atomically; one process at a time trains in a run
+folder; predict checks that the checkpoint fits the network.  Every problem
+is one line starting with "error:" and exit status 2.
 Introduced in chapters/11_training_in_practice.ipynb.
 """
 
 import argparse
-import json
 import os
+import shlex
+import shutil
+import signal
 import sys
 
-import numpy as np
 from mxnet import gluon, init, nd
 from mxnet.gluon import nn
 
-from .checkpoints import Checkpoint, CheckpointError, best_checkpoint, latest_checkpoint
-from .checkpoints import load_checkpoint as _load
+from .arguments import check_number, number_type
+from .checkpoints import (
+    Checkpoint,
+    CheckpointError,
+    best_checkpoint,
+    latest_checkpoint,
+    list_checkpoints,
+    load_checkpoint,
+)
 from .data import DataError, get_fashion_mnist_labels, load_data_fashion_mnist, split_train_valid
 from .device import set_seed
 from .image_input import load_image
 from .monitoring import ProgressBar, TensorBoardLogger
+from .runfolder import (
+    RunFolderError,
+    RunLock,
+    available_memory,
+    check_writable,
+    memory_estimate,
+    read_config,
+    write_remedy,
+)
+from .safe_files import write_json
 from .training import train_ch3
 
 __all__ = ["build_mlp", "main"]
+
+TRAIN_IMAGES, TEST_IMAGES = 60000, 10000
+MAX_EPOCHS, MAX_LAYERS = 10000, 8
+_CONFIG = ("hidden", "optimizer", "lr", "batch_size", "seed", "valid_size", "train_limit")
 
 
 class UsageError(Exception):
@@ -39,7 +62,7 @@ class UsageError(Exception):
 
 
 def build_mlp(hidden):
-    """784-h1-...-10 with ReLU, e.g. ``build_mlp([64])`` is the TF1 script's 784-64-10."""
+    """784-h1-...-10 with ReLU, e.g. ``build_mlp([64])`` (the TF1 script's sizes)."""
     net = nn.HybridSequential()
     for units in hidden:
         net.add(nn.Dense(units, activation="relu"))
@@ -47,52 +70,93 @@ def build_mlp(hidden):
     return net
 
 
-def _config_path(run_dir):
-    return os.path.join(run_dir, "config.json")
+def _paths(run_dir):
+    return (os.path.join(run_dir, "config.json"), os.path.join(run_dir, "checkpoints"),
+            os.path.join(run_dir, "logs"))
 
 
-def _read_config(run_dir):
-    try:
-        with open(_config_path(run_dir)) as f:
-            return json.load(f)
-    except FileNotFoundError:
-        return None
-    except (OSError, ValueError) as err:
-        raise UsageError(f"{_config_path(run_dir)}: unreadable ({err}); delete the run folder "
-                         "or use another --run-dir") from None
+def _check_memory(hidden, batch_size, optimizer="sgd"):
+    need, have = memory_estimate(hidden, batch_size, optimizer), available_memory()
+    if need > 0.8 * have:
+        sizes = "-".join(map(str, [784, *hidden, 10]))
+        raise UsageError(f"a {sizes} network with batches of {batch_size} needs about "
+                         f"{need / 1e9:.1f} GB (parameters, gradients, optimizer state, "
+                         f"activations); {have / 1e9:.1f} GB are available: use fewer --hidden "
+                         "units or a smaller --batch-size")
 
 
-def train(args):
-    config = {"hidden": args.hidden, "optimizer": args.optimizer, "lr": args.lr,
-              "batch_size": args.batch_size, "seed": args.seed, "valid_size": args.valid_size}
-    old = _read_config(args.run_dir)
-    if old is not None and old != config:
-        diff = ", ".join(f"--{k.replace('_', '-')} {old[k]} (now {config[k]})"
-                         for k in config if old.get(k) != config[k])
-        raise UsageError(f"{args.run_dir} holds a run trained with {diff}; resume it with the "
-                         "same options or choose another --run-dir")
-    os.makedirs(args.run_dir, exist_ok=True)
-    with open(_config_path(args.run_dir), "w") as f:
-        json.dump(config, f, indent=1)
+def _check_train_sizes(args):
+    """The checks that involve several options: before anything is read or written."""
+    if len(args.hidden) > MAX_LAYERS:
+        raise UsageError(f"--hidden: at most {MAX_LAYERS} layers, got {len(args.hidden)}")
+    images = args.train_limit or TRAIN_IMAGES
+    if args.valid_size >= images:
+        raise UsageError(f"--valid-size {args.valid_size} leaves no training images: it must "
+                         f"be below the {images} images used (--train-limit)")
+    train_images = images - args.valid_size
+    if args.batch_size > train_images:
+        raise UsageError(f"--batch-size {args.batch_size} is larger than the {train_images} "
+                         "training images; use a smaller batch")
+    _check_memory(args.hidden, args.batch_size, args.optimizer)
+
+
+def _check_config(args, config, config_path, checkpoints):
+    old = read_config(config_path)
+    if old is None or old == config or not list_checkpoints(checkpoints):
+        return  # a config without checkpoints is a run that never saved: start it again
+    diff = ", ".join(f"--{k.replace('_', '-')} {old.get(k)} (now {config[k]})"
+                     for k in config if old.get(k) != config[k]) or "other options"
+    raise UsageError(f"{args.run_dir} holds a run trained with {diff}; resume it with the "
+                     "same options or choose another --run-dir")
+
+
+def _load_data(args):
     set_seed(args.seed)
     train_iter, _ = load_data_fashion_mnist(args.batch_size, root=args.data_dir)
     if args.train_limit:
-        train_iter = train_iter.subset(np.arange(min(args.train_limit, train_iter.num_examples)))
-    train_iter, valid_iter = split_train_valid(train_iter, args.valid_size, seed=args.seed)
-    net = build_mlp(args.hidden)
-    net.initialize(init.Xavier())
-    net.hybridize()
-    trainer = gluon.Trainer(net.collect_params(), args.optimizer, {"learning_rate": args.lr})
-    callbacks = [Checkpoint(os.path.join(args.run_dir, "checkpoints"), every=args.every,
-                            keep=args.keep, seed=args.seed)]
-    if not args.no_tensorboard:
-        callbacks.append(TensorBoardLogger(os.path.join(args.run_dir, "logs")))
-    if not args.no_progress:
-        callbacks.append(ProgressBar(len(train_iter)))
-    history = train_ch3(net, train_iter, None, gluon.loss.SoftmaxCrossEntropyLoss(),
-                        args.epochs, args.batch_size, trainer=trainer, valid_iter=valid_iter,
-                        callbacks=callbacks, plot=False, verbose=args.no_progress)
-    best = best_checkpoint(os.path.join(args.run_dir, "checkpoints"))
+        train_iter = train_iter.subset(list(range(args.train_limit)))
+    return split_train_valid(train_iter, args.valid_size, seed=args.seed)
+
+
+def train(args):
+    _check_train_sizes(args)
+    config = {k: getattr(args, k) for k in _CONFIG}
+    config_path, checkpoints, logs = _paths(args.run_dir)
+    created = not os.path.exists(args.run_dir)
+    check_writable(args.run_dir)
+    lock, logger, started = RunLock(args.run_dir).acquire(), None, False
+    try:
+        if lock.stale:
+            print(f"took over the lock left by a process that has ended ({lock.stale})")
+        _check_config(args, config, config_path, checkpoints)
+        for folder in (checkpoints, logs):
+            check_writable(folder)
+        train_iter, valid_iter = _load_data(args)
+        net = build_mlp(args.hidden)
+        net.initialize(init.Xavier())
+        net.hybridize()
+        trainer = gluon.Trainer(net.collect_params(), args.optimizer, {"learning_rate": args.lr})
+        callbacks = []
+        if not args.no_tensorboard:  # before Checkpoint: an epoch is logged, then saved
+            logger = TensorBoardLogger(logs)
+            callbacks.append(logger)
+        callbacks.append(Checkpoint(checkpoints, every=args.every, keep=args.keep,
+                                    seed=args.seed))
+        if not args.no_progress:
+            callbacks.append(ProgressBar(len(train_iter)))
+        write_json(config_path, config)
+        started = True
+        history = train_ch3(net, train_iter, None, gluon.loss.SoftmaxCrossEntropyLoss(),
+                            args.epochs, args.batch_size, trainer=trainer,
+                            valid_iter=valid_iter, callbacks=callbacks, plot=False,
+                            verbose=args.no_progress)
+    finally:
+        if logger is not None:
+            logger.close()
+        lock.release()
+        if created and not started:  # nothing trained: leave nothing behind
+            shutil.rmtree(args.run_dir, ignore_errors=True)
+    best = best_checkpoint(checkpoints)
     if history.valid_acc:
         print(f"done: {len(history.valid_acc)} epochs, validation accuracy "
               f"{history.valid_acc[-1]:.3f}; best checkpoint {os.path.basename(best)}")
@@ -100,8 +164,10 @@ def train(args):
 
 
 def _checkpoint(args):
-    folder = os.path.join(args.run_dir, "checkpoints")
+    folder = _paths(args.run_dir)[1]
     if args.checkpoint in ("best", "latest"):
+        if os.path.exists(folder) and not os.path.isdir(folder):
+            raise UsageError(f"{folder} is a file, not a folder of checkpoints")
         path = (best_checkpoint if args.checkpoint == "best" else latest_checkpoint)(folder)
         if path is None:
             raise UsageError(f"no checkpoint in {folder}; train first: python -m "
@@ -112,16 +178,31 @@ def _checkpoint(args):
     return args.checkpoint
 
 
-def predict(args):
-    config = _read_config(args.run_dir) or {}
-    hidden = args.hidden or config.get("hidden")
-    if hidden is None:
+def _hidden(args):
+    if args.hidden:
+        return args.hidden
+    config_path = _paths(args.run_dir)[0]
+    config = read_config(config_path)
+    if config is None:
         raise UsageError(f"{args.run_dir} has no config.json; say the network with --hidden")
+    try:
+        hidden = [check_number("hidden", units, int, 1) for units in config.get("hidden")]
+    except (TypeError, ValueError) as err:
+        raise UsageError(f"{config_path}: {err}; say the network with --hidden") from None
+    if not 1 <= len(hidden) <= MAX_LAYERS:
+        raise UsageError(f"{config_path}: hidden must list 1 to {MAX_LAYERS} layer sizes; say "
+                         "the network with --hidden")
+    return hidden
+
+
+def predict(args):
+    hidden = _hidden(args)
+    _check_memory(hidden, args.n)
     path = _checkpoint(args)
     net = build_mlp(hidden)
     net.initialize()
     net(nd.zeros((1, 784)))  # infer the shapes, so a checkpoint of another shape is caught
-    _load(path, net)
+    load_checkpoint(path, net)
     print(f"checkpoint {path} (784-{'-'.join(map(str, hidden))}-10)")
     if args.image:
         for image_path in args.image:
@@ -145,48 +226,58 @@ def predict(args):
     return 0
 
 
-def _positive(text):
-    value = int(text)
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be an int >= 1, got {text}")
-    return value
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # not argparse's usage block plus message: the promise is one line
+        raise UsageError(f"{message} (see --help)")
+
+
+def _run_dir(text):
+    if not text.strip():
+        raise argparse.ArgumentTypeError("must name a folder, got an empty string")
+    return text
 
 
 def parser():
-    p = argparse.ArgumentParser(prog="python -m d2l_utils.run", description=__doc__,
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p = _Parser(prog="python -m d2l_utils.run", description=__doc__,
+                formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
+    positive = number_type(int, 1)
     t = sub.add_parser("train", help="train (or resume) a run; checkpoints and logs go into "
                                      "--run-dir")
-    t.add_argument("--run-dir", required=True, help="folder of the run: config.json, "
-                   "checkpoints/, logs/ (TensorBoard)")
-    t.add_argument("--epochs", type=_positive, default=10, help="total epochs; a resumed run "
-                   "trains the ones missing (default 10)")
-    t.add_argument("--hidden", type=_positive, nargs="+", default=[64], help="hidden layer "
-                   "sizes (default 64: the TF1 script's 784-64-10)")
+    t.add_argument("--run-dir", required=True, type=_run_dir, help="folder of the run: "
+                   "config.json, checkpoints/, logs/ (TensorBoard)")
+    t.add_argument("--epochs", type=number_type(int, 1, MAX_EPOCHS), default=10, help="total "
+                   f"epochs, at most {MAX_EPOCHS}; a resumed run trains the ones missing "
+                   "(default 10)")
+    t.add_argument("--hidden", type=positive, nargs="+", default=[64], help="hidden layer "
+                   "sizes (default 64: the TF1 script's 784-64-10); refused if training would "
+                   "not fit in memory")
     t.add_argument("--optimizer", choices=["sgd", "adam"], default="sgd", help="the optimizer: sgd "
                    "(default) or adam")
-    t.add_argument("--lr", type=float, default=0.5, help="learning rate (default 0.5)")
-    t.add_argument("--batch-size", type=_positive, default=256, help="default 256")
-    t.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    t.add_argument("--valid-size", type=_positive, default=10000, help="training images held "
+    t.add_argument("--lr", type=number_type(float, above=0), default=0.5, help="learning rate "
+                   "(default 0.5)")
+    t.add_argument("--batch-size", type=positive, default=256, help="default 256")
+    t.add_argument("--seed", type=number_type(int, 0, 2**32 - 1), default=0, help="random seed, "
+                   "0 to 2**32-1 (default 0)")
+    t.add_argument("--valid-size", type=positive, default=10000, help="training images held "
                    "out for validation, which picks the best checkpoint (default 10000)")
-    t.add_argument("--train-limit", type=_positive, help="use only the first N training "
-                   "images (quick try-outs)")
-    t.add_argument("--every", type=_positive, default=1, help="save every N epochs (default 1)")
-    t.add_argument("--keep", type=_positive, default=3, help="keep the last N checkpoints, plus "
+    t.add_argument("--train-limit", type=number_type(int, 1, TRAIN_IMAGES), help="use only the "
+                   "first N training images (quick try-outs)")
+    t.add_argument("--every", type=positive, default=1, help="save every N epochs (default 1)")
+    t.add_argument("--keep", type=positive, default=3, help="keep the last N checkpoints, plus "
                    "the best (default 3)")
     t.add_argument("--no-tensorboard", action="store_true", help="write no TensorBoard logs")
     t.add_argument("--no-progress", action="store_true", help="print one line per epoch "
                    "instead of a progress bar")
     r = sub.add_parser("predict", help="classify test images or your own image files")
-    r.add_argument("--run-dir", required=True, help="the run folder that train wrote")
+    r.add_argument("--run-dir", required=True, type=_run_dir, help="the run folder that train "
+                   "wrote")
     r.add_argument("--checkpoint", default="best", help="'best' (default), 'latest' or a "
                    "checkpoint folder")
-    r.add_argument("--hidden", type=_positive, nargs="+", help="hidden layer sizes (default: "
+    r.add_argument("--hidden", type=positive, nargs="+", help="hidden layer sizes (default: "
                    "the run's config.json); a checkpoint that does not fit is an error")
-    r.add_argument("-n", type=_positive, default=10, help="how many test images to show "
-                   "(default 10)")
+    r.add_argument("-n", type=number_type(int, 1, TEST_IMAGES), default=10, help="how many "
+                   "test images to show (default 10)")
     r.add_argument("--image", nargs="+", help="PNG/JPEG files to classify instead: top-3 "
                    "classes with probabilities")
     for q in (t, r):
@@ -195,16 +286,45 @@ def parser():
     return p
 
 
+def _error(message):
+    print(f"error: {message}", file=sys.stderr)
+    return 2
+
+
+def _resume_hint(args, argv):
+    latest = latest_checkpoint(_paths(args.run_dir)[1]) if args.command == "train" else None
+    again = "python -m d2l_utils.run " + " ".join(map(shlex.quote, argv))
+    if latest is None:
+        return f"no checkpoint was written yet; start again with: {again}"
+    return f"the last checkpoint is {latest}; resume from it with: {again}"
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
 def main(argv=None):
-    args = parser().parse_args(argv)
-    if args.command == "train" and not (args.lr > 0 and np.isfinite(args.lr)):
-        print(f"error: --lr must be a finite number > 0, got {args.lr}", file=sys.stderr)
-        return 2
+    argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    try:
+        args = parser().parse_args(argv)
+    except UsageError as err:
+        return _error(err)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # `kill` ends a run like Ctrl-C
     try:
         return train(args) if args.command == "train" else predict(args)
-    except (UsageError, CheckpointError, DataError) as err:
-        print(f"error: {err}", file=sys.stderr)
-        return 2
+    except (UsageError, CheckpointError, DataError, RunFolderError) as err:
+        return _error(err)
+    except OSError as err:  # while training: a full disk, a folder made read-only
+        what = err.strerror or str(err)
+        where = f" ({err.filename})" if err.filename else ""
+        return _error(f"cannot write into {args.run_dir}: {what}{where}; {write_remedy(err)}; "
+                      + _resume_hint(args, argv))
+    except MemoryError:
+        return _error("out of memory; use fewer --hidden units or a smaller --batch-size")
+    except KeyboardInterrupt:
+        return _error("interrupted; " + _resume_hint(args, argv))
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -265,6 +265,8 @@ def _screenshot_representative(page, report, shots):
     page.evaluate(_GO, [h, v])
     shot = shots / f"{report.deck}-{at}.png"
     shot.parent.mkdir(parents=True, exist_ok=True)
+    for old in shots.glob(f"{report.deck}-*.png"):  # an earlier build's choice
+        old.unlink()
     page.screenshot(path=str(shot))
     return shot
 

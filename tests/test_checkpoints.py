@@ -110,8 +110,7 @@ def test_keeps_the_last_k_and_the_best(tmp_path):
     assert [e for e, _ in list_checkpoints(tmp_path)] == [2, 5, 6]
     assert best_checkpoint(tmp_path) == str(tmp_path / "epoch-0002")
     assert latest_checkpoint(tmp_path) == str(tmp_path / "epoch-0006")
-    assert sorted(os.listdir(tmp_path)) == ["best.json", "epoch-0002", "epoch-0005",
-                                            "epoch-0006"]
+    assert sorted(os.listdir(tmp_path)) == ["epoch-0002", "epoch-0005", "epoch-0006"]
 
 
 def test_a_failed_save_leaves_the_previous_checkpoint_and_no_debris(tmp_path, monkeypatch):
@@ -128,7 +127,7 @@ def test_a_failed_save_leaves_the_previous_checkpoint_and_no_debris(tmp_path, mo
     monkeypatch.setattr(trainer, "save_states", disk_full)
     with pytest.raises(OSError, match="No space left"):
         cp.save(fake_state(net, trainer, [0.5, 0.6]))
-    assert sorted(os.listdir(tmp_path)) == ["best.json", "epoch-0001"]
+    assert sorted(os.listdir(tmp_path)) == ["epoch-0001"]
     assert {n: open(tmp_path / "epoch-0001" / n, "rb").read()
             for n in os.listdir(tmp_path / "epoch-0001")} == before
 

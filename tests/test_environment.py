@@ -77,8 +77,10 @@ def test_check_environment_lists_every_problem_with_its_fix(tiny_fashion_gz, tmp
     from d2l_utils.environment import EnvironmentProblem, check_environment
 
     wrong = dict(PINNED, Python="3.12", NumPy="1.24.0")
+    empty = tmp_path / "empty"  # an existing folder without the files (a missing one is
+    empty.mkdir()               # an error of its own, naming the folder)
     with pytest.raises(EnvironmentProblem) as err:
-        check_environment(root=tmp_path / "empty", versions=wrong)
+        check_environment(root=empty, versions=wrong)
     message = str(err.value)
     assert "Python: found 3.12, the course needs 3.11" in message
     assert "NumPy: found 1.24.0, the course needs 1.23.5 (MXNet 1.9.1 uses np.bool" in message

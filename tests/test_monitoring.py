@@ -76,3 +76,48 @@ def test_the_progress_bar_ends_each_epoch_with_its_numbers():
 def test_bad_arguments_are_named(make, message):
     with pytest.raises(ValueError, match=message):
         make()
+
+
+def test_each_epoch_is_on_disk_when_the_logger_is_done_with_it(tmp_path):
+    """tensorboardX's flush() returns before its thread writes; a kill then lost the epoch."""
+    seen = []
+
+    class ReadBack(d2l.Callback):  # runs right after the logger, as a kill could
+        def on_epoch_end(self, state):
+            tags = read_events(tmp_path).Tags()
+            seen.append({tag: [e.step for e in read_events(tmp_path).Histograms(tag)]
+                         for tag in tags["histograms"]})
+
+    train_iter, valid_iter = data()
+    net, trainer = mlp()
+    d2l.train_ch3(net, train_iter, None, gloss.SoftmaxCrossEntropyLoss(), 2, 32,
+                  trainer=trainer, valid_iter=valid_iter, verbose=False,
+                  callbacks=[TensorBoardLogger(tmp_path), ReadBack()])
+    assert len(seen[1]) == 8 and all(steps == [1, 2] for steps in seen[1].values()), seen
+
+
+def test_a_resumed_run_logs_every_epoch_once_with_the_uninterrupted_values(tmp_path):
+    """Epoch 3 was logged, then the run died; the last checkpoint (every 2) is epoch 2."""
+    def run(name, num_epochs):
+        d2l.set_seed(7)
+        train_iter, valid_iter = data()
+        net, trainer = mlp()
+        d2l.train_ch3(net, train_iter, None, gloss.SoftmaxCrossEntropyLoss(), num_epochs, 32,
+                      trainer=trainer, valid_iter=valid_iter, verbose=False,
+                      callbacks=[TensorBoardLogger(tmp_path / name / "logs"),
+                                 d2l.Checkpoint(tmp_path / name / "checkpoints", every=2)])
+
+    run("straight", 4)
+    run("resumed", 3)
+    for path in (tmp_path / "resumed" / "checkpoints").iterdir():
+        if path.name == "epoch-0003":  # as if the run had died before saving epoch 3
+            for f in path.iterdir():
+                f.unlink()
+            path.rmdir()
+    run("resumed", 4)
+    want, got = read_events(tmp_path / "straight" / "logs"), read_events(tmp_path / "resumed"
+                                                                          / "logs")
+    for tag in want.Tags()["scalars"]:
+        assert [(e.step, e.value) for e in got.Scalars(tag)] == \
+            [(e.step, e.value) for e in want.Scalars(tag)], tag
+    assert [e.step for e in got.Histograms("weights/0.weight")] == [1, 2, 3, 4]

@@ -21,7 +21,7 @@ QUICK = ["--train-limit", "3000", "--valid-size", "500", "--hidden", "16", "--no
 def run(*args):
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     return subprocess.run([sys.executable, "-m", "d2l_utils.run", *map(str, args)],
-                          capture_output=True, text=True, env=env, check=False, timeout=300)
+                          capture_output=True, text=True, env=env, check=False, timeout=900)
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_train_writes_config_checkpoints_and_logs_and_resumes(trained):
     assert second.stdout.splitlines()[1].startswith("epoch 2, loss ")
     assert "done: 2 epochs, validation accuracy" in second.stdout
     names = set(os.listdir(folder / "checkpoints"))
-    assert "epoch-0002" in names and "best.json" in names
+    assert names == {"epoch-0002"}  # --keep 1; the best is epoch 2 too
     assert any(name.startswith("events.out.tfevents") for name in os.listdir(folder / "logs"))
 
 
@@ -79,7 +79,7 @@ def test_predict_classifies_an_image_file_with_the_top_three(trained, tmp_path):
     (["predict", "--run-dir", "{run}", "--checkpoint", "{empty}"], "no such checkpoint folder"),
     (["train", "--run-dir", "{run}", "--hidden", "32", "--epochs", "1"],
      r"holds a run trained with --hidden \[16\] \(now \[32\]\)"),
-    (["train", "--run-dir", "{empty}", "--lr", "-1"], "--lr must be a finite number > 0"),
+    (["train", "--run-dir", "{empty}", "--lr", "-1"], "--lr: must be a finite number > 0"),
 ])
 def test_bad_input_is_one_error_line_and_exit_status_2(trained, tmp_path, args, message, capsys):
     folder, _, _ = trained

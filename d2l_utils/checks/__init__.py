@@ -30,7 +30,7 @@ from .ch02 import (
 )
 from .ch05 import check_clearly_better, check_pick_learning_rate
 from .ch08 import check_affine_l2_backward, check_backprop_bug, check_sigmoid_backward
-from .ch10 import check_adam, check_init_std, check_momentum
+from .ch10 import check_adam, check_fold_batch_norm, check_init_std, check_momentum
 
 __all__ = [
     "ch00", "ch01", "ch03", "ch04",
@@ -41,5 +41,5 @@ __all__ = [
     "check_squared_loss_for_classification", "check_stable_softmax",
     "check_clearly_better", "check_pick_learning_rate",
     "check_affine_l2_backward", "check_backprop_bug", "check_sigmoid_backward",
-    "check_adam", "check_init_std", "check_momentum",
+    "check_adam", "check_fold_batch_norm", "check_init_std", "check_momentum",
 ]

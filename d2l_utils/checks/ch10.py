@@ -132,7 +132,8 @@ _KNOWN = {
     ],
     'adam': [
         ("missing bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) "
-         "before the step; without it the first steps are far too small", _adam_no_correction),
+         "before the step; without it the first steps are too large (at t = 1 by "
+         "(1 - beta1) / sqrt(1 - beta2), about 3.2x for 0.9, 0.999)", _adam_no_correction),
         ("wrong decay: beta and 1 - beta are swapped; the new gradient gets weight "
          "(1 - beta1) in m and (1 - beta2) in v", _adam_swapped),
         ("hp['t'] never grows: add 1 to hp['t'] at the start of every step (it counts the "
@@ -226,3 +227,80 @@ def check_init_std(answer):
         return _verdict("check_init_std", f"{answer!r} is not one of 'a', 'b', 'c', 'd'")
     return _verdict("check_init_std", _INIT_CHOICES[key])
 
+
+
+# ---- exercise 4: batch normalization folded into the Dense layer before it ----------
+
+_FOLD_SIGNATURE = ("fold_batch_norm(weight, bias, gamma, beta, running_mean, running_var, "
+                   "eps) -> (weight, bias), numpy arrays; weight is (out, in) as in nn.Dense")
+
+
+def _fold_problem(seed=11, n_in=5, n_out=4, eps=0.1):
+    """A Dense layer, a BatchNorm with random running statistics, and inputs."""
+    from mxnet import nd
+    from mxnet.gluon import nn
+
+    rng = np.random.default_rng(seed)
+    dense, bn = nn.Dense(n_out, in_units=n_in), nn.BatchNorm(in_channels=n_out, epsilon=eps)
+    dense.initialize()
+    bn.initialize()
+    arrays = {'weight': rng.normal(size=(n_out, n_in)), 'bias': rng.normal(size=n_out),
+              'gamma': rng.uniform(0.5, 2, n_out), 'beta': rng.normal(size=n_out),
+              'running_mean': rng.normal(size=n_out), 'running_var': rng.uniform(0.2, 3, n_out)}
+    arrays = {k: v.astype('float32') for k, v in arrays.items()}
+    for layer, names in ((dense, ('weight', 'bias')),
+                         (bn, ('gamma', 'beta', 'running_mean', 'running_var'))):
+        for name in names:
+            getattr(layer, name).set_data(nd.array(arrays[name]))
+    X = rng.normal(size=(7, n_in)).astype('float32')
+    expected = bn(dense(nd.array(X))).asnumpy()  # outside autograd.record(): prediction mode
+    return arrays, eps, X, expected
+
+
+def check_fold_batch_norm(fn):
+    """Check ``fn``, which folds a prediction-mode BatchNorm into the Dense layer before it.
+
+    ``fn(weight, bias, gamma, beta, running_mean, running_var, eps)`` gets numpy
+    arrays (``weight`` (out, in) as in ``nn.Dense``) and must return the
+    ``(weight, bias)`` of one Dense layer whose output equals
+    ``BatchNorm(Dense(x))`` in prediction mode, within 1e-4.  Introduced in
+    chapters/10_optimization.ipynb.
+    """
+    check = "check_fold_batch_norm"
+    arrays, eps, X, expected = _fold_problem()
+    try:
+        out = fn(*(arrays[k].copy() for k in ('weight', 'bias', 'gamma', 'beta',
+                                              'running_mean', 'running_var')), eps)
+    except NotImplementedError:
+        print(f"{check}: not yet: the function still raises NotImplementedError; write its "
+              f"body ({_FOLD_SIGNATURE})")
+        return False
+    except Exception as err:  # student code: any error is a verdict, never a traceback
+        return _verdict(check, f"raised {_describe(err)}")
+    try:
+        W, b = (np.asarray(a, dtype='float64') for a in out)
+    except (TypeError, ValueError):
+        return _verdict(check, f"returned {type(out).__name__}, expected a pair (weight, bias)")
+    n_out, n_in = arrays['weight'].shape
+    if W.shape != (n_out, n_in) or b.shape != (n_out,):
+        return _verdict(check, f"weight {W.shape} and bias {b.shape}: expected "
+                               f"({n_out}, {n_in}) and ({n_out},), the Dense layer's shapes")
+    got = X @ W.T + b
+    err = float(np.abs(got - expected).max())
+    if err <= 1e-4:
+        return _verdict(check, None)
+    scale = arrays['gamma'] / np.sqrt(arrays['running_var'] + eps)
+    if np.allclose(W, arrays['weight'] * scale[:, None], atol=1e-4):
+        hint = ("the weight is right; the bias must be gamma * (bias - running_mean) / "
+                "sqrt(running_var + eps) + beta")
+    elif np.allclose(W, arrays['weight'] * (arrays['gamma'] / np.sqrt(arrays['running_var'])
+                                            )[:, None], atol=1e-4):
+        hint = "eps is missing: divide by sqrt(running_var + eps), as BatchNorm does"
+    elif np.allclose(W, arrays['weight'] * (arrays['gamma'] / (arrays['running_var'] + eps)
+                                            )[:, None], atol=1e-4):
+        hint = "running_var is a variance: divide by its square root, sqrt(running_var + eps)"
+    else:
+        hint = ("each output unit j is scaled by gamma_j / sqrt(running_var_j + eps): scale "
+                "row j of the weight (shape (out, in)) and shift the bias to match")
+    return _verdict(check, f"the folded layer's outputs differ from BatchNorm(Dense(x)) in "
+                           f"prediction mode (max abs error {err:.3g}): {hint}")

@@ -7,6 +7,7 @@ import os
 import stat
 import tempfile
 
+from ._choice import _not_yet
 from ._common import _describe, _verdict
 
 RESUME_STATE = {"parameters", "optimizer state", "epoch and step", "random state"}
@@ -21,8 +22,7 @@ def check_resume_state(answer):
     """
     name = "check_resume_state"
     if answer is None:
-        return _verdict(name, "not answered yet: set answer to a set of names, e.g. "
-                              "{'parameters', ...}")
+        return _not_yet(name, "set answer to a set of names, e.g. {'parameters', ...}")
     if not isinstance(answer, set | frozenset) or not all(isinstance(a, str) for a in answer):
         return _verdict(name, f"answer must be a set of strings, got {answer!r}")
     unknown = sorted(answer - RESUME_STATE - _NOT_NEEDED)
@@ -74,8 +74,7 @@ def check_save_atomically(fn):
 
         err = _attempt(fn, path, write)
         if isinstance(err, NotImplementedError):
-            return _verdict(name, "not written yet: replace `raise NotImplementedError` with "
-                                  "your code")
+            return _not_yet(name, "replace `raise NotImplementedError` with your code")
         if err is not None:
             return _verdict(name, f"raised {_describe(err)}")
         if len(targets) != 1:
@@ -131,7 +130,7 @@ def check_tf1_flaws(answer):
     """
     name = "check_tf1_flaws"
     if answer is None:
-        return _verdict(name, "not answered yet: set answer to a set of letters, e.g. {'a'}")
+        return _not_yet(name, "set answer to a set of letters, e.g. {'a'}")
     if not isinstance(answer, set | frozenset) or not answer <= set("abcde"):
         return _verdict(name, f"answer must be a set of letters from a-e, got {answer!r}")
     why = {"a": "a) is a flaw: without a global step the resumed run does not continue, it "

@@ -65,7 +65,13 @@ def find_dataset(dataset="fashion-mnist", root=None, *, download=True, verify=Tr
     Introduced in chapters/00_getting_started.ipynb.
     """
     spec = get_spec(dataset)
-    location, looked = find_local(spec, root, cache_dir, system_dirs)
+    location, looked = find_local(spec, root, cache_dir, system_dirs)  # also checks root's type
+    if root not in (None, "") and not os.path.isdir(root):
+        # as for $D2L_DATA_DIR: a folder named on purpose that is missing is a typo, not a
+        # reason to use another copy silently
+        raise DataError(None, f"the data folder {os.fspath(root)} is not an existing folder",
+                        f"Create it and put the {spec.title} files in it, or give another "
+                        "folder")
     if location is None:
         if not download:
             raise DataError(None, _not_found(spec, looked, None), remedies(spec))

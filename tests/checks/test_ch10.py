@@ -2,6 +2,7 @@
 
 import re
 
+import numpy as np
 import pytest
 
 from d2l_utils import optim
@@ -115,7 +116,8 @@ def test_check_momentum_names_the_mistake(fn, expected, capsys):
 
 
 @pytest.mark.parametrize("fn, expected", [
-    (checks._adam_no_correction, "step 1, parameter 0 differs.*missing bias correction"),
+    (checks._adam_no_correction, "step 1, parameter 0 differs.*missing bias correction.*"
+                                 "first steps are too large"),
     (checks._adam_swapped, "step 1, state m \\(first moment\\).*swapped"),
     (checks._adam_late_t, "step 2, parameter 0 .*hp\\['t'\\] never grows"),
     (checks._adam_abs, "step 1, state v \\(second moment\\).*squared"),
@@ -143,3 +145,65 @@ def test_checks_are_reexported():
     import d2l_utils as d2l
 
     assert d2l.checks.check_adam is checks.check_adam
+
+
+# ---- exercise 4: folding batch normalization --------------------------------------------
+
+
+def fold_right(weight, bias, gamma, beta, mean, var, eps):
+    scale = gamma / np.sqrt(var + eps)
+    return weight * scale[:, None], (bias - mean) * scale + beta
+
+
+def fold_no_eps(weight, bias, gamma, beta, mean, var, eps):
+    scale = gamma / np.sqrt(var)
+    return weight * scale[:, None], (bias - mean) * scale + beta
+
+
+def fold_bias_unshifted(weight, bias, gamma, beta, mean, var, eps):
+    scale = gamma / np.sqrt(var + eps)
+    return weight * scale[:, None], bias * scale + beta
+
+
+def fold_variance(weight, bias, gamma, beta, mean, var, eps):
+    scale = gamma / (var + eps)
+    return weight * scale[:, None], (bias - mean) * scale + beta
+
+
+def fold_not_yet(*args):
+    raise NotImplementedError
+
+
+def fold_columns(weight, bias, gamma, beta, mean, var, eps):
+    scale = gamma / np.sqrt(var + eps)
+    return weight.T * scale, (bias - mean) * scale + beta
+
+
+def test_check_fold_batch_norm_accepts_the_fold(capsys):
+    ok, out = _verdict(checks.check_fold_batch_norm, fold_right, capsys)
+    assert ok and out == "check_fold_batch_norm: correct\n"
+
+
+@pytest.mark.parametrize("fn, expected", [
+    (fold_not_yet, "not yet: the function still raises NotImplementedError"),
+    (fold_no_eps, "eps is missing"),
+    (fold_bias_unshifted, "the weight is right; the bias"),
+    (fold_variance, "divide by its square root"),
+    (fold_columns, "weight \\(5, 4\\).*expected \\(4, 5\\)"),
+    (lambda *a: None, "expected a pair"),
+])
+def test_check_fold_batch_norm_names_the_mistake(fn, expected, capsys):
+    ok, out = _verdict(checks.check_fold_batch_norm, fn, capsys)
+    assert not ok
+    assert re.search(expected, out), out
+
+
+def test_adam_without_bias_correction_takes_larger_first_steps():
+    """The hint's direction: at t = 1 the uncorrected step is (1 - b1) / sqrt(1 - b2) times
+    the corrected one, about 3.2x for 0.9, 0.999 (Kingma and Ba, section 3)."""
+    weights, grads = optim.random_problem(shapes=((3,),), num_steps=1, seed=3)
+    start = weights[0]
+    corrected = optim.scratch_steps(optim.adam_update, 'adam', weights, grads, 0.01)
+    uncorrected = optim.scratch_steps(checks._adam_no_correction, 'adam', weights, grads, 0.01)
+    ratio = np.abs(uncorrected[0][0][0] - start) / np.abs(corrected[0][0][0] - start)
+    assert np.allclose(ratio, 0.1 / np.sqrt(0.001), rtol=1e-3), ratio

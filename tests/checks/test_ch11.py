@@ -77,7 +77,6 @@ def test_save_atomically_passes_right_answers(fn, capsys):
 
 
 @pytest.mark.parametrize(("fn", "hint"), [
-    (stub, "not written yet: replace `raise NotImplementedError`"),
     (direct, "write went straight into the file"),
     (keeps_0600, "permissions 0o600, expected .* chmod the temporary file"),
     (other_folder, "the temporary file is in another folder"),
@@ -91,9 +90,16 @@ def test_save_atomically_names_the_mistake(fn, hint, capsys):
     assert out.startswith("check_save_atomically: wrong: ") and re.search(hint, out), out
 
 
+def test_stubs_and_unanswered_questions_are_not_yet_never_wrong(capsys):
+    for check, answer in ((ch11.check_save_atomically, stub), (ch11.check_resume_state, None),
+                          (ch11.check_tf1_flaws, None)):
+        assert not check(answer)
+        out = capsys.readouterr().out
+        assert out.startswith(f"{check.__name__}: not yet: ") and "wrong" not in out, out
+
+
 @pytest.mark.parametrize(("answer", "verdict"), [
     ({"parameters", "optimizer state", "epoch and step", "random state"}, "correct"),
-    (None, "not answered yet"),
     ({"parameters", "epoch and step", "random state"}, "'optimizer state' is needed: momentum"),
     ({"parameters", "optimizer state", "epoch and step"}, "'random state' is needed"),
     ({"parameters", "optimizer state", "epoch and step", "random state", "test accuracy"},
@@ -108,7 +114,6 @@ def test_resume_state(answer, verdict, capsys):
 
 @pytest.mark.parametrize(("answer", "verdict"), [
     ({"a", "c", "d"}, "correct"),
-    (None, "not answered yet"),
     ({"a", "b", "c", "d"}, "b) is fine"),
     ({"c", "d"}, "a) is a flaw"),
     ({"a", "c", "d", "e"}, "e) is fine"),
