@@ -21,16 +21,15 @@ run uninterrupted (on one machine).
 import json
 import math
 import os
-import random
 import re
 import shutil
 import tempfile
 
 import mxnet as mx
-import numpy as np
 from mxnet import gluon, nd
 
 from .arguments import check_number
+from .random_state import check_random_state, get_random_state, set_random_state
 from .safe_files import fault_point, fsync_folder, fsync_tree, normal_mode
 from .trainer_state import (
     TrainerStateError,
@@ -98,7 +97,7 @@ def read_state(path):
             for v in values:
                 if not (isinstance(v, float) and not math.isfinite(v)):
                     check_number(f"history {key}", v, float)
-        _rng_states(meta["rng"])
+        check_random_state(meta["rng"])
     except (OSError, ValueError, TypeError, KeyError) as err:
         raise CheckpointError(f"{path}: not a readable checkpoint ({_reason(err)}); "
                               f"{_remedy(path)}") from None
@@ -117,42 +116,6 @@ def best_checkpoint(folder):
 
 def _score(value):
     return -math.inf if math.isnan(value) else value
-
-
-def _rng_state(data_iters):
-    kind, keys, pos, has_gauss, cached = np.random.get_state()
-    return {"numpy": [kind, keys.tolist(), pos, has_gauss, cached],
-            "python": [random.getstate()[0], list(random.getstate()[1]), random.getstate()[2]],
-            "data_iters": [it._rng.bit_generator.state if isinstance(it._rng, np.random.Generator)
-                           else None for it in data_iters]}
-
-
-def _rng_states(saved):
-    """The saved random states as the objects the generators take, each tried on a spare
-    generator first, so a damaged state is an error before anything is changed."""
-    kind, keys, pos, has_gauss, cached = saved["numpy"]
-    numpy_state = (kind, np.array(keys, dtype=np.uint32), pos, has_gauss, cached)
-    np.random.RandomState().set_state(numpy_state)
-    version, internal, gauss = saved["python"]
-    python_state = (version, tuple(internal), gauss)
-    random.Random().setstate(python_state)
-    if not isinstance(saved["data_iters"], list):
-        raise ValueError("data_iters is not a list")
-    return numpy_state, python_state, saved["data_iters"]
-
-
-def _set_rng_state(saved, data_iters):
-    numpy_state, python_state, iter_states = _rng_states(saved)
-    if len(iter_states) != len(data_iters):
-        raise CheckpointError(f"the checkpoint holds the random states of {len(iter_states)} "
-                              f"data iterators, but {len(data_iters)} were given")
-    for it, state in zip(data_iters, iter_states, strict=True):
-        if state is not None:
-            generator = type(it._rng.bit_generator)()
-            generator.state = state  # checked on a spare one first
-            it._rng.bit_generator.state = state
-    np.random.set_state(numpy_state)
-    random.setstate(python_state)
 
 
 def _shapes_of(net, params):
@@ -195,6 +158,10 @@ def load_checkpoint(path, net=None, params=None, trainer=None, data_iters=()):
         raise ValueError("load_checkpoint: pass either a Gluon net or a list params, not both")
     meta = read_state(path)
     try:
+        random_state = check_random_state(meta["rng"], list(data_iters))
+    except (ValueError, TypeError, KeyError) as err:
+        raise CheckpointError(f"{path}: {err}") from None
+    try:
         trainer_state = None if trainer is None else read_trainer_state(path, trainer)
     except TrainerStateError as err:
         raise CheckpointError(f"{path}: {err}") from None
@@ -213,7 +180,7 @@ def load_checkpoint(path, net=None, params=None, trainer=None, data_iters=()):
             p[:] = w.as_in_context(p.context)
     if trainer is not None:
         load_trainer_state(trainer, trainer_state)
-    _set_rng_state(meta["rng"], data_iters)
+    set_random_state(random_state, data_iters)
     return meta
 
 
@@ -312,7 +279,8 @@ class Checkpoint(Callback):
             history = {k: list(getattr(state.history, k)) for k in _HISTORY}
             key, value = self._monitored(state.history)
             meta = {"epoch": state.epoch, "step": state.step, "history": history,
-                    "monitor": key, "value": value, "rng": _rng_state(self.data_iters)}
+                    "monitor": key, "value": value,
+                    "rng": get_random_state(self.data_iters)}
             with open(os.path.join(tmp, "state.json"), "w") as f:
                 json.dump(meta, f)
             fsync_tree(tmp)  # data on disk before the name: a power cut leaves no empty files

@@ -25,7 +25,7 @@ import sys
 from mxnet import gluon, init, nd
 from mxnet.gluon import nn
 
-from .arguments import number_type
+from .arguments import check_number, number_type
 from .checkpoints import (
     Checkpoint,
     CheckpointError,
@@ -186,9 +186,9 @@ def _hidden(args):
     if config is None:
         raise UsageError(f"{args.run_dir} has no config.json; say the network with --hidden")
     try:
-        hidden = [number_type(int, 1)(str(units)) for units in config.get("hidden")]
-    except (TypeError, argparse.ArgumentTypeError) as err:
-        raise UsageError(f"{config_path}: hidden {err}; say the network with --hidden") from None
+        hidden = [check_number("hidden", units, int, 1) for units in config.get("hidden")]
+    except (TypeError, ValueError) as err:
+        raise UsageError(f"{config_path}: {err}; say the network with --hidden") from None
     if not 1 <= len(hidden) <= MAX_LAYERS:
         raise UsageError(f"{config_path}: hidden must list 1 to {MAX_LAYERS} layer sizes; say "
                          "the network with --hidden")

@@ -7,6 +7,10 @@ or False.  Random inputs come from a private NumPy generator, so a check never
 moves the notebook's global seed.
 """
 
+import math
+import numbers
+
+import mxnet as mx
 import numpy as np
 from mxnet import nd
 from mxnet.gluon import nn
@@ -121,7 +125,10 @@ _CAPACITY_HINTS = {
     "a": "underfitting shows as low training accuracy; here training accuracy keeps rising",
     "c": "a learning rate that is too large makes the training loss jump or diverge; here "
          "training goes smoothly, only the test accuracy stops improving",
-    "d": "evaluate_accuracy computes both curves the same way; the gap is real",
+    "d": "the two curves are measured differently, but that does not explain the gap: the "
+         "training curve is a running average taken during each epoch while the weights "
+         "change, the validation curve is evaluate_accuracy after the epoch; measured after "
+         "the epoch too, the training accuracy is even higher (the chapter checks it)",
 }
 
 
@@ -134,3 +141,69 @@ def check_capacity(answer):
     Prints a verdict, returns a bool.  Introduced in chapters/07_mlp_concise_gluon.ipynb.
     """
     return _choice("check_capacity", answer, _CAPACITY_ANSWER, _CAPACITY_HINTS)
+
+
+def _best_epoch_cases():
+    return [([0.70, 0.80, 0.85, 0.84], 3, "the highest value is in epoch 3"),
+            ([0.9, 0.8, 0.7], 1, "the highest value is in the first epoch, epoch 1"),
+            ([0.80, 0.83, 0.83, 0.82], 2, "on a tie take the first (earliest) epoch"),
+            ([0.5], 1, "a single epoch")]
+
+
+def check_best_epoch(fn):
+    """Check ``fn(valid_acc) -> the epoch (1-based) of the highest validation accuracy``.
+
+    valid_acc: a list with one accuracy per epoch, as in ``History.valid_acc``.
+    On ties the first such epoch.  Prints a verdict, returns a bool.
+    Introduced in chapters/07_mlp_concise_gluon.ipynb.
+    """
+    name = "check_best_epoch"
+    for accs, expected, why in _best_epoch_cases():
+        try:
+            got = fn(list(accs))
+        except NotImplementedError:
+            return _not_yet(name, "fill in best_epoch(valid_acc)")
+        except Exception as err:
+            return _verdict(name, f"best_epoch({accs}) raised {_describe(err)}")
+        if isinstance(got, bool) or not isinstance(got, numbers.Integral):
+            return _verdict(name, f"best_epoch({accs}) returned {got!r}; return an int "
+                                  "(an epoch number)")
+        if got != expected:
+            if got == expected - 1:
+                why = "epochs count from 1 (the list's index 0 is epoch 1)"
+            return _verdict(name, f"best_epoch({accs}) returned {got}, expected {expected}: "
+                                  f"{why}")
+    return _verdict(name, None)
+
+
+def check_cosine_lr(fn):
+    """Check ``fn(step, max_update, base_lr, final_lr) -> the cosine schedule's rate``.
+
+    Compared with ``mx.lr_scheduler.CosineScheduler(max_update, base_lr, final_lr)``
+    at every step from 0 to ``max_update`` (its rate stays at ``final_lr``
+    after that).  Prints a verdict, returns a bool.
+    Introduced in chapters/07_mlp_concise_gluon.ipynb.
+    """
+    name = "check_cosine_lr"
+    for max_update, base_lr, final_lr in ((10, 0.001, 0.0), (40, 0.5, 0.01)):
+        schedule = mx.lr_scheduler.CosineScheduler(max_update=max_update, base_lr=base_lr,
+                                                   final_lr=final_lr)
+        for step in range(max_update + 1):
+            expected = schedule(step)
+            try:
+                got = fn(step, max_update, base_lr, final_lr)
+            except NotImplementedError:
+                return _not_yet(name, "fill in cosine_lr(step, max_update, base_lr, final_lr)")
+            except Exception as err:
+                return _verdict(name, f"cosine_lr({step}, {max_update}, {base_lr}, {final_lr}) "
+                                      f"raised {_describe(err)}")
+            if isinstance(got, bool) or not isinstance(got, numbers.Real):
+                return _verdict(name, f"returned {got!r}; return a number")
+            ok = math.isclose(float(got), expected, rel_tol=1e-6, abs_tol=1e-12)
+            if not ok:
+                hint = (" (the rate starts at base_lr: cos(0) = 1)" if step == 0 else
+                        " (it ends at final_lr: cos(pi) = -1)" if step == max_update else "")
+                return _verdict(name, f"cosine_lr({step}, {max_update}, {base_lr}, "
+                                      f"{final_lr}) = {float(got):.6g}, CosineScheduler gives "
+                                      f"{expected:.6g}{hint}")
+    return _verdict(name, None)

@@ -1,5 +1,7 @@
 """Chapter 07's self-checks accept correct answers, say "not yet" to stubs and name mistakes."""
 
+import math
+
 import numpy as np
 import pytest
 from mxnet import init, nd
@@ -107,3 +109,41 @@ def test_checks_leave_the_global_seed_alone():
     checks.check_dense_forward(dense_forward)
     checks.check_source_net(source_net())
     assert np.array_equal(np.random.rand(3), expected)
+
+
+# ---- best epoch and the cosine schedule ----------------------------------------------------
+
+
+def best_epoch(valid_acc):
+    return int(np.argmax(valid_acc)) + 1
+
+
+def cosine_lr(step, max_update, base_lr, final_lr):
+    return final_lr + (base_lr - final_lr) * (1 + math.cos(math.pi * step / max_update)) / 2
+
+
+def test_check_best_epoch(capsys):
+    assert run(capsys, checks.check_best_epoch, best_epoch) == (True, "check_best_epoch: correct")
+    for fn, message in [(stub, "check_best_epoch: not yet: fill in best_epoch"),
+                        (lambda a: int(np.argmax(a)), "epochs count from 1"),
+                        (lambda a: len(a) - int(np.argmax(a[::-1])), "take the first"),
+                        (lambda a: float(np.argmax(a) + 1), "return an int"),
+                        (lambda a: max(a), "return an int")]:
+        ok, line = run(capsys, checks.check_best_epoch, fn)
+        assert not ok and message in line, line
+
+
+def test_check_cosine_lr(capsys):
+    assert run(capsys, checks.check_cosine_lr, cosine_lr) == (True, "check_cosine_lr: correct")
+    for fn, message in [
+            (stub, "check_cosine_lr: not yet: fill in cosine_lr"),
+            (lambda s, m, b, f: b * (1 + math.cos(math.pi * s / m)) / 2, "CosineScheduler gives"),
+            (lambda s, m, b, f: f + (b - f) * math.cos(math.pi * s / m), "CosineScheduler gives"),
+            (lambda s, m, b, f: "0.1", "return a number")]:
+        ok, line = run(capsys, checks.check_cosine_lr, fn)
+        assert not ok and message in line, line
+
+
+def test_capacity_hint_d_says_how_the_curves_differ(capsys):
+    ok, line = run(capsys, checks.check_capacity, "d")
+    assert not ok and "running average" in line and "same way" not in line
