@@ -241,7 +241,7 @@ bench: data
 # Debian arm64 packages and the aarch64 wheels (network once, kept in build/arm64/), then
 # the platform check, the loader and gradient tests, one epoch compared with x86_64 and
 # chapter 03 under nbval.  Slow: on 2 cores shared with other work (load 7 to 45) it took
-# 17 minutes up to chapter 03 and chapter 03 over an hour.  Not part of `make test`.
+# 103 minutes, 86 of them chapter 03.  Not part of `make test`.
 emulate-arm64: $(STAMP)
 	$(PY) -m pip install --quiet 'uv==$(UV_VERSION)'
 	nice -n 5 tools/platform/emulate-arm64.sh $(CURDIR)/build/arm64 $(abspath $(PY)) \
