@@ -7,13 +7,8 @@ from mxnet import nd
 
 import d2l_utils as d2l
 
-
-@pytest.fixture(autouse=True)
-def no_figures_left():
-    plt.close("all")
-    with plt.rc_context():
-        yield
-    plt.close("all")
+# Each test starts with no figures and default rcParams, and leaves none behind.
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 
 def test_semilogy_draws_one_or_two_curves_on_a_log_axis(monkeypatch):

@@ -14,14 +14,8 @@ from nbclient import NotebookClient
 
 import d2l_utils as d2l
 
-
-@pytest.fixture(autouse=True)
-def clean_pyplot():
-    """Each test starts with no figures and default-ish rcParams, and leaves none behind."""
-    plt.close("all")
-    with plt.rc_context():
-        yield
-    plt.close("all")
+# Each test starts with no figures and default rcParams, and leaves none behind.
+pytestmark = pytest.mark.usefixtures("fresh_figures")
 
 
 @pytest.fixture
