@@ -115,7 +115,7 @@ lab: data
 	$(VENV)/bin/jupyter lab $(LAB_ARGS)
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters
+	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters tools
 
 # Before every commit: lint and the unit tests that need no browser, no notebook execution
 # and no real-data training (tests marked slow or browser; see README, "Tests and CI").
