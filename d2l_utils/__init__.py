@@ -10,6 +10,9 @@ says which chapter in ``chapters/`` introduces it.
 # 'Platforms') instead of an "Illegal instruction" crash or an OSError.
 from . import _supported
 
+# --- the language of messages: the Chinese edition's chapters/zh/ ---
+from .language import get_language, set_language
+
 # --- data: chapters/01_fashion_mnist.ipynb ---
 from .data import (
     DataError,
