@@ -188,8 +188,3 @@ def airfoil_dir(tmp_path, monkeypatch):
     (tmp_path / "work" / "nb").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "work" / "nb")  # ../data is then tmp_path/work/data: empty
     return folder
-
-
-# Every self-check test also runs its cases in Chinese (tests/checks/bilingual.py); a
-# conftest.py there would shadow this one for the tests that import from conftest.
-from checks.bilingual import chinese_edition_of_every_check_call  # noqa: E402, F401
