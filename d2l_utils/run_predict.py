@@ -12,6 +12,7 @@ from .arguments import UsageError, check_number
 from .checkpoints import best_checkpoint, latest_checkpoint, load_checkpoint
 from .data import get_fashion_mnist_labels, load_data_fashion_mnist
 from .image_input import load_image
+from .language import text
 from .mlp import mlp_net
 from .runfolder import MAX_LAYERS, check_memory, read_config, run_paths
 
@@ -27,11 +28,14 @@ def _checkpoint(args):
             raise UsageError(f"{folder} is a file, not a folder of checkpoints")
         path = (best_checkpoint if args.checkpoint == "best" else latest_checkpoint)(folder)
         if path is None:
-            raise UsageError(f"no checkpoint in {folder}; train first: python -m "
-                             f"d2l_utils.run train --run-dir {args.run_dir}")
+            raise UsageError(text(f"no checkpoint in {folder}; train first: python -m "
+                                  f"d2l_utils.run train --run-dir {args.run_dir}",
+                                  f"{folder} 中没有检查点；请先训练：python -m "
+                                  f"d2l_utils.run train --run-dir {args.run_dir}"))
         return path
     if not os.path.isdir(args.checkpoint):
-        raise UsageError(f"--checkpoint {args.checkpoint}: no such checkpoint folder")
+        raise UsageError(text(f"--checkpoint {args.checkpoint}: no such checkpoint folder",
+                              f"--checkpoint {args.checkpoint}：没有这个检查点文件夹"))
     return args.checkpoint
 
 
@@ -41,7 +45,9 @@ def _hidden(args):
     config_path = run_paths(args.run_dir)[0]
     config = read_config(config_path)
     if config is None:
-        raise UsageError(f"{args.run_dir} has no config.json; say the network with --hidden")
+        raise UsageError(text(f"{args.run_dir} has no config.json; say the network with "
+                              "--hidden",
+                              f"{args.run_dir} 中没有 config.json；请用 --hidden 指定网络"))
     try:
         hidden = [check_number("hidden", units, int, 1) for units in config.get("hidden")]
     except (TypeError, ValueError) as err:
