@@ -10,7 +10,7 @@ import html
 import browser as tool
 import pytest
 import room
-from conftest import skip_or_fail
+from helpers import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
