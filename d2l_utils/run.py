@@ -37,6 +37,8 @@ from .checkpoints import (
 from .data import DataError, get_fashion_mnist_labels, load_data_fashion_mnist, split_train_valid
 from .device import set_seed
 from .image_input import load_image
+from .language import get_language
+from .language import text as _text  # _run_dir's argument is named text
 from .monitoring import ProgressBar, TensorBoardLogger
 from .runfolder import (
     RunFolderError,
@@ -79,10 +81,14 @@ def _check_memory(hidden, batch_size, optimizer="sgd"):
     need, have = memory_estimate(hidden, batch_size, optimizer), available_memory()
     if need > 0.8 * have:
         sizes = "-".join(map(str, [784, *hidden, 10]))
-        raise UsageError(f"a {sizes} network with batches of {batch_size} needs about "
-                         f"{need / 1e9:.1f} GB (parameters, gradients, optimizer state, "
-                         f"activations); {have / 1e9:.1f} GB are available: use fewer --hidden "
-                         "units or a smaller --batch-size")
+        raise UsageError(_text(f"a {sizes} network with batches of {batch_size} needs about "
+                               f"{need / 1e9:.1f} GB (parameters, gradients, optimizer state, "
+                               f"activations); {have / 1e9:.1f} GB are available: use fewer "
+                               "--hidden units or a smaller --batch-size",
+                               f"批量为 {batch_size} 的 {sizes} 网络大约需要 "
+                               f"{need / 1e9:.1f} GB（参数、梯度、优化器状态、激活值），"
+                               f"可用的只有 {have / 1e9:.1f} GB：请减少 --hidden 的单元数，"
+                               "或用更小的 --batch-size"))
 
 
 def _check_train_sizes(args):
@@ -95,8 +101,10 @@ def _check_train_sizes(args):
                          f"be below the {images} images used (--train-limit)")
     train_images = images - args.valid_size
     if args.batch_size > train_images:
-        raise UsageError(f"--batch-size {args.batch_size} is larger than the {train_images} "
-                         "training images; use a smaller batch")
+        raise UsageError(_text(f"--batch-size {args.batch_size} is larger than the "
+                               f"{train_images} training images; use a smaller batch",
+                               f"--batch-size {args.batch_size} 大于 {train_images} 张训练图像；"
+                               "请用更小的批量"))
     _check_memory(args.hidden, args.batch_size, args.optimizer)
 
 
@@ -106,8 +114,10 @@ def _check_config(args, config, config_path, checkpoints):
         return  # a config without checkpoints is a run that never saved: start it again
     diff = ", ".join(f"--{k.replace('_', '-')} {old.get(k)} (now {config[k]})"
                      for k in config if old.get(k) != config[k]) or "other options"
-    raise UsageError(f"{args.run_dir} holds a run trained with {diff}; resume it with the "
-                     "same options or choose another --run-dir")
+    raise UsageError(_text(f"{args.run_dir} holds a run trained with {diff}; resume it with "
+                           "the same options or choose another --run-dir",
+                           f"{args.run_dir} 中是用 {diff} 训练的运行；请用相同的选项恢复它，"
+                           "或另选一个 --run-dir"))
 
 
 def _load_data(args):
@@ -170,11 +180,14 @@ def _checkpoint(args):
             raise UsageError(f"{folder} is a file, not a folder of checkpoints")
         path = (best_checkpoint if args.checkpoint == "best" else latest_checkpoint)(folder)
         if path is None:
-            raise UsageError(f"no checkpoint in {folder}; train first: python -m "
-                             f"d2l_utils.run train --run-dir {args.run_dir}")
+            raise UsageError(_text(f"no checkpoint in {folder}; train first: python -m "
+                                   f"d2l_utils.run train --run-dir {args.run_dir}",
+                                   f"{folder} 中没有检查点；请先训练：python -m "
+                                   f"d2l_utils.run train --run-dir {args.run_dir}"))
         return path
     if not os.path.isdir(args.checkpoint):
-        raise UsageError(f"--checkpoint {args.checkpoint}: no such checkpoint folder")
+        raise UsageError(_text(f"--checkpoint {args.checkpoint}: no such checkpoint folder",
+                               f"--checkpoint {args.checkpoint}：没有这个检查点文件夹"))
     return args.checkpoint
 
 
@@ -184,7 +197,9 @@ def _hidden(args):
     config_path = _paths(args.run_dir)[0]
     config = read_config(config_path)
     if config is None:
-        raise UsageError(f"{args.run_dir} has no config.json; say the network with --hidden")
+        raise UsageError(_text(f"{args.run_dir} has no config.json; say the network with "
+                               "--hidden",
+                               f"{args.run_dir} 中没有 config.json；请用 --hidden 指定网络"))
     try:
         hidden = [check_number("hidden", units, int, 1) for units in config.get("hidden")]
     except (TypeError, ValueError) as err:
@@ -228,7 +243,7 @@ def predict(args):
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # not argparse's usage block plus message: the promise is one line
-        raise UsageError(f"{message} (see --help)")
+        raise UsageError(_text(f"{message} (see --help)", f"{message}（见 --help）"))
 
 
 def _run_dir(text):
@@ -295,8 +310,10 @@ def _resume_hint(args, argv):
     latest = latest_checkpoint(_paths(args.run_dir)[1]) if args.command == "train" else None
     again = "python -m d2l_utils.run " + " ".join(map(shlex.quote, argv))
     if latest is None:
-        return f"no checkpoint was written yet; start again with: {again}"
-    return f"the last checkpoint is {latest}; resume from it with: {again}"
+        return _text(f"no checkpoint was written yet; start again with: {again}",
+                     f"还没有写入任何检查点；请重新开始：{again}")
+    return _text(f"the last checkpoint is {latest}; resume from it with: {again}",
+                 f"最近的检查点是 {latest}；从它恢复：{again}")
 
 
 def _interrupt(signum, frame):
@@ -305,6 +322,10 @@ def _interrupt(signum, frame):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    try:
+        get_language()  # an invalid D2L_LANGUAGE is an error line, before anything runs
+    except ValueError as err:
+        return _error(err)
     try:
         args = parser().parse_args(argv)
     except UsageError as err:
@@ -317,12 +338,15 @@ def main(argv=None):
     except OSError as err:  # while training: a full disk, a folder made read-only
         what = err.strerror or str(err)
         where = f" ({err.filename})" if err.filename else ""
-        return _error(f"cannot write into {args.run_dir}: {what}{where}; {write_remedy(err)}; "
+        return _error(_text(f"cannot write into {args.run_dir}: {what}{where}; "
+                            f"{write_remedy(err)}; ",
+                            f"无法写入 {args.run_dir}：{what}{where}；{write_remedy(err)}；")
                       + _resume_hint(args, argv))
     except MemoryError:
-        return _error("out of memory; use fewer --hidden units or a smaller --batch-size")
+        return _error(_text("out of memory; use fewer --hidden units or a smaller --batch-size",
+                            "内存不足；请减少 --hidden 的单元数，或用更小的 --batch-size"))
     except KeyboardInterrupt:
-        return _error("interrupted; " + _resume_hint(args, argv))
+        return _error(_text("interrupted; ", "已中断；") + _resume_hint(args, argv))
     finally:
         signal.signal(signal.SIGTERM, previous)
 

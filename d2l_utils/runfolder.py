@@ -12,6 +12,7 @@ import socket
 import tempfile
 import time
 
+from .language import text
 from .safe_files import normal_mode
 
 __all__ = ["RunFolderError", "RunLock", "check_writable", "write_remedy", "read_config",
@@ -90,8 +91,10 @@ def check_writable(folder):
 def write_remedy(err):
     """What to do about an OSError from writing into the run folder."""
     if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "free some disk space, then run the same command again"
-    return "make it writable or use another --run-dir"
+        return text("free some disk space, then run the same command again",
+                    "请释放一些磁盘空间，然后再运行同一条命令")
+    return text("make it writable or use another --run-dir",
+                "请让它可写，或另选一个 --run-dir")
 
 
 def read_config(path):
