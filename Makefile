@@ -8,8 +8,6 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 LAB_PORT ?= 8888
-# Jupyter refuses to run as root unless told; containers and CI machines often are root.
-LAB_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 NOTEBOOKS := $(sort $(wildcard chapters/[0-9]*.ipynb chapters/A[0-9]*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_sanitize.cfg \
          --nbval-cell-timeout=300
@@ -17,7 +15,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
         tensorboard execute clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
+.PHONY: slides-check handouts browser browser-deps platform-check portability-entry-busy emulate-arm64 \
         assignments grade
 
 help:
@@ -36,6 +34,7 @@ help:
 	@echo "make assignments  nbgrader assignments of the chapters' exercises in build/course/"
 	@echo "              (source, student release, hidden tests); make grade: autograde -> grades.csv"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
+	@echo "make browser-deps  install Debian's chromium for the browser tests (as root)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
@@ -99,20 +98,12 @@ install: $(STAMP)
 data: $(STAMP)
 	$(PY) -m d2l_utils.data fetch
 
-# JupyterLab serves the repository root, so chapters' ../assets/ images load; it opens on
-# the first chapter.  Notebooks from a fresh clone are untrusted and JupyterLab would hide
-# their stored SVG figures until re-run: `jupyter trust` signs them for this user first.
-# LAB_DIR: the folder to serve (tests/test_browser.py serves a copy of chapters/ + assets/).
+# JupyterLab on the repository root, opening the first chapter, with the notebooks trusted
+# (tools/lab.py says why; tests/test_browser.py starts it the same way on a copy).
+# LAB_DIR: the folder to serve.
 LAB_DIR ?= .
-LAB_FIRST := chapters/00_getting_started.ipynb
-LAB_ARGS = --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-    --ServerApp.root_dir=$(LAB_DIR) --LabApp.default_url=/lab/tree/$(LAB_FIRST) $(LAB_ROOT)
 lab: data
-	@$(VENV)/bin/jupyter trust $(LAB_DIR)/chapters/*.ipynb >/dev/null
-	@echo "Starting JupyterLab at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)."
-	@echo "Start with $(LAB_FIRST) (it opens by itself), then the chapters in order."
-	@echo "Instructors: Alt+R in a chapter starts its slideshow (README, 'For instructors')."
-	$(VENV)/bin/jupyter lab $(LAB_ARGS)
+	@$(PY) tools/lab.py --port $(LAB_PORT) --dir $(LAB_DIR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters tools
@@ -233,6 +224,25 @@ grade: data
 # The browser tests alone (tests/test_browser.py; part of `make test`).
 browser: data
 	$(PY) -m pytest -m browser tests/test_browser.py
+
+# What the browser tests need, prepared before pytest starts (a test never installs or
+# builds; a missing prerequisite skips them naming the target, and fails under CI=true):
+# Chromium, here Debian's chromium installed when run as root, like `make data`'s
+# dataset package; and the decks (`make slides`).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+test browser: browser-deps slides
+slides-check: browser-deps
+browser-deps:
+	@if [ -x "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium (for the browser tests)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "warning: no Chromium at $(CHROMIUM) or on PATH: the browser tests will skip"; \
+	  echo "  (fail under CI=true); sudo apt-get install chromium, or make CHROMIUM=/path/to/it"; \
+	fi
 
 bench: data
 	$(PY) bench/bench.py
