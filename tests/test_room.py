@@ -20,7 +20,7 @@ LINE = ("check_adam: wrong: at step 1, parameter 0 differs from gluon.Trainer's;
 
 @pytest.fixture(scope="module")
 def page():
-    reason = tool.ensure_chromium()
+    reason = tool.chromium_problem()
     if reason:
         skip_or_fail(reason, tests="the browser tests")
     from playwright.sync_api import sync_playwright
