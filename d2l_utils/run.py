@@ -22,73 +22,34 @@ import shutil
 import signal
 import sys
 
-from mxnet import gluon, init, nd
-from mxnet.gluon import nn
+from mxnet import gluon, init
 
-from .arguments import check_number, number_type
-from .checkpoints import (
-    Checkpoint,
-    CheckpointError,
-    best_checkpoint,
-    latest_checkpoint,
-    list_checkpoints,
-    load_checkpoint,
-)
-from .data import DataError, get_fashion_mnist_labels, load_data_fashion_mnist, split_train_valid
+from .arguments import UsageError, number_type
+from .callbacks import Checkpoint, ProgressBar, TensorBoardLogger
+from .checkpoints import CheckpointError, best_checkpoint, latest_checkpoint, list_checkpoints
+from .data import DataError, load_data_fashion_mnist, split_train_valid
 from .device import set_seed
-from .image_input import load_image
 from .language import get_language
 from .language import text as _text  # _run_dir's argument is named text
-from .monitoring import ProgressBar, TensorBoardLogger
+from .mlp import mlp_net
+from .run_predict import TEST_IMAGES, predict
 from .runfolder import (
+    MAX_LAYERS,
     RunFolderError,
     RunLock,
-    available_memory,
+    check_memory,
     check_writable,
-    memory_estimate,
     read_config,
+    run_paths,
     write_remedy,
 )
 from .safe_files import write_json
 from .training import train_ch3
 
-__all__ = ["build_mlp", "main"]
+__all__ = ["main", "parser"]
 
-TRAIN_IMAGES, TEST_IMAGES = 60000, 10000
-MAX_EPOCHS, MAX_LAYERS = 10000, 8
+TRAIN_IMAGES, MAX_EPOCHS = 60000, 10000
 _CONFIG = ("hidden", "optimizer", "lr", "batch_size", "seed", "valid_size", "train_limit")
-
-
-class UsageError(Exception):
-    """A problem with the command line or the run folder (exit status 2)."""
-
-
-def build_mlp(hidden):
-    """784-h1-...-10 with ReLU, e.g. ``build_mlp([64])`` (the TF1 script's sizes)."""
-    net = nn.HybridSequential()
-    for units in hidden:
-        net.add(nn.Dense(units, activation="relu"))
-    net.add(nn.Dense(10))
-    return net
-
-
-def _paths(run_dir):
-    return (os.path.join(run_dir, "config.json"), os.path.join(run_dir, "checkpoints"),
-            os.path.join(run_dir, "logs"))
-
-
-def _check_memory(hidden, batch_size, optimizer="sgd"):
-    need, have = memory_estimate(hidden, batch_size, optimizer), available_memory()
-    if need > 0.8 * have:
-        sizes = "-".join(map(str, [784, *hidden, 10]))
-        raise UsageError(_text(f"a {sizes} network with batches of {batch_size} needs about "
-                               f"{need / 1e9:.1f} GB (parameters, gradients, optimizer state, "
-                               f"activations); {have / 1e9:.1f} GB are available: use fewer "
-                               "--hidden units or a smaller --batch-size",
-                               f"批量为 {batch_size} 的 {sizes} 网络大约需要 "
-                               f"{need / 1e9:.1f} GB（参数、梯度、优化器状态、激活值），"
-                               f"可用的只有 {have / 1e9:.1f} GB：请减少 --hidden 的单元数，"
-                               "或用更小的 --batch-size"))
 
 
 def _check_train_sizes(args):
@@ -105,7 +66,7 @@ def _check_train_sizes(args):
                                f"{train_images} training images; use a smaller batch",
                                f"--batch-size {args.batch_size} 大于 {train_images} 张训练图像；"
                                "请用更小的批量"))
-    _check_memory(args.hidden, args.batch_size, args.optimizer)
+    check_memory(args.hidden, args.batch_size, args.optimizer)
 
 
 def _check_config(args, config, config_path, checkpoints):
@@ -131,7 +92,7 @@ def _load_data(args):
 def train(args):
     _check_train_sizes(args)
     config = {k: getattr(args, k) for k in _CONFIG}
-    config_path, checkpoints, logs = _paths(args.run_dir)
+    config_path, checkpoints, logs = run_paths(args.run_dir)
     created = not os.path.exists(args.run_dir)
     check_writable(args.run_dir)
     lock, logger, started = RunLock(args.run_dir).acquire(), None, False
@@ -142,7 +103,7 @@ def train(args):
         for folder in (checkpoints, logs):
             check_writable(folder)
         train_iter, valid_iter = _load_data(args)
-        net = build_mlp(args.hidden)
+        net = mlp_net(args.hidden)
         net.initialize(init.Xavier())
         net.hybridize()
         trainer = gluon.Trainer(net.collect_params(), args.optimizer, {"learning_rate": args.lr})
@@ -150,6 +111,8 @@ def train(args):
         if not args.no_tensorboard:  # before Checkpoint: an epoch is logged, then saved
             logger = TensorBoardLogger(logs)
             callbacks.append(logger)
+        # seed: reseed MXNet every epoch, so a resumed run ends bit for bit as an
+        # uninterrupted one (Checkpoint's docstring)
         callbacks.append(Checkpoint(checkpoints, every=args.every, keep=args.keep,
                                     seed=args.seed))
         if not args.no_progress:
@@ -170,74 +133,6 @@ def train(args):
     if history.valid_acc:
         print(f"done: {len(history.valid_acc)} epochs, validation accuracy "
               f"{history.valid_acc[-1]:.3f}; best checkpoint {os.path.basename(best)}")
-    return 0
-
-
-def _checkpoint(args):
-    folder = _paths(args.run_dir)[1]
-    if args.checkpoint in ("best", "latest"):
-        if os.path.exists(folder) and not os.path.isdir(folder):
-            raise UsageError(f"{folder} is a file, not a folder of checkpoints")
-        path = (best_checkpoint if args.checkpoint == "best" else latest_checkpoint)(folder)
-        if path is None:
-            raise UsageError(_text(f"no checkpoint in {folder}; train first: python -m "
-                                   f"d2l_utils.run train --run-dir {args.run_dir}",
-                                   f"{folder} 中没有检查点；请先训练：python -m "
-                                   f"d2l_utils.run train --run-dir {args.run_dir}"))
-        return path
-    if not os.path.isdir(args.checkpoint):
-        raise UsageError(_text(f"--checkpoint {args.checkpoint}: no such checkpoint folder",
-                               f"--checkpoint {args.checkpoint}：没有这个检查点文件夹"))
-    return args.checkpoint
-
-
-def _hidden(args):
-    if args.hidden:
-        return args.hidden
-    config_path = _paths(args.run_dir)[0]
-    config = read_config(config_path)
-    if config is None:
-        raise UsageError(_text(f"{args.run_dir} has no config.json; say the network with "
-                               "--hidden",
-                               f"{args.run_dir} 中没有 config.json；请用 --hidden 指定网络"))
-    try:
-        hidden = [check_number("hidden", units, int, 1) for units in config.get("hidden")]
-    except (TypeError, ValueError) as err:
-        raise UsageError(f"{config_path}: {err}; say the network with --hidden") from None
-    if not 1 <= len(hidden) <= MAX_LAYERS:
-        raise UsageError(f"{config_path}: hidden must list 1 to {MAX_LAYERS} layer sizes; say "
-                         "the network with --hidden")
-    return hidden
-
-
-def predict(args):
-    hidden = _hidden(args)
-    _check_memory(hidden, args.n)
-    path = _checkpoint(args)
-    net = build_mlp(hidden)
-    net.initialize()
-    net(nd.zeros((1, 784)))  # infer the shapes, so a checkpoint of another shape is caught
-    load_checkpoint(path, net)
-    print(f"checkpoint {path} (784-{'-'.join(map(str, hidden))}-10)")
-    if args.image:
-        for image_path in args.image:
-            try:
-                image = load_image(image_path)
-            except ValueError as err:
-                raise UsageError(str(err)) from None
-            probs = nd.softmax(net(nd.array(image).reshape((1, -1))))[0].asnumpy()
-            top = probs.argsort()[::-1][:3]
-            ranked = ", ".join(f"{name} {probs[i]:.2f}" for name, i in
-                               zip(get_fashion_mnist_labels(top), top, strict=True))
-            print(f"{image_path}: {ranked}")
-        return 0
-    _, test_iter = load_data_fashion_mnist(args.n, root=args.data_dir)
-    X, y = next(iter(test_iter))
-    predicted = net(X).argmax(axis=1)
-    for i, (true, pred) in enumerate(zip(get_fashion_mnist_labels(y),
-                                         get_fashion_mnist_labels(predicted), strict=True)):
-        print(f"{i:4d}  true {true:<11} predicted {pred:<11} {'ok' if true == pred else 'WRONG'}")
-    print(f"accuracy on these {len(y)}: {(predicted == y).mean().asscalar():.3f}")
     return 0
 
 
@@ -307,7 +202,7 @@ def _error(message):
 
 
 def _resume_hint(args, argv):
-    latest = latest_checkpoint(_paths(args.run_dir)[1]) if args.command == "train" else None
+    latest = latest_checkpoint(run_paths(args.run_dir)[1]) if args.command == "train" else None
     again = "python -m d2l_utils.run " + " ".join(map(shlex.quote, argv))
     if latest is None:
         return _text(f"no checkpoint was written yet; start again with: {again}",
