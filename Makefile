@@ -16,7 +16,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
-        tensorboard execute clean
+        tensorboard execute zh clean
 .PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
         assignments grade
 
@@ -41,6 +41,7 @@ help:
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make lock     re-resolve requirements.lock after a change to pyproject.toml (authors)"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
+	@echo "make zh       build and execute the Chinese edition, chapters-zh/, from translations/zh/"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
 # MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon, and its x86_64
@@ -108,7 +109,7 @@ LAB_FIRST := chapters/00_getting_started.ipynb
 LAB_ARGS = --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
     --ServerApp.root_dir=$(LAB_DIR) --LabApp.default_url=/lab/tree/$(LAB_FIRST) $(LAB_ROOT)
 lab: data
-	@$(VENV)/bin/jupyter trust $(LAB_DIR)/chapters/*.ipynb >/dev/null
+	@$(VENV)/bin/jupyter trust $(wildcard $(LAB_DIR)/chapters/*.ipynb $(LAB_DIR)/chapters-zh/*.ipynb) >/dev/null
 	@echo "Starting JupyterLab at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)."
 	@echo "Start with $(LAB_FIRST) (it opens by itself), then the chapters in order."
 	@echo "Instructors: Alt+R in a chapter starts its slideshow (README, 'For instructors')."
@@ -168,12 +169,25 @@ portability-entry-%: data
 
 # Consecutive printed lines are stored as one output (a training log is one block, as in
 # JupyterLab), not one output per flush.
+EXECUTE := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+    '--NotebookExporter.preprocessors=["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]'
 execute: data
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
-	    '--NotebookExporter.preprocessors=["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
-	    $(NOTEBOOKS)
+	$(EXECUTE) $(NOTEBOOKS)
 	@$(VENV)/bin/jupyter trust $(NOTEBOOKS) >/dev/null
+
+# The Chinese edition (README, "中文版"): chapters-zh/<chapter>.ipynb is the English
+# notebook with its markdown cells from translations/zh/<chapter>.md and a first cell
+# that sets the language, executed like `make execute` so the self-checks print Chinese.
+# Refuses, naming the chapter and cell, when a translation is missing, stale or drops a
+# formula, link or code span (tools/translations.py check).  The built notebooks are
+# committed: run this after the English chapters or the translations change.
+ZH_DIR := chapters-zh
+ZH_NOTEBOOKS = $(patsubst chapters/%,$(ZH_DIR)/%,$(NOTEBOOKS))
+zh: data
+	$(PY) tools/translations.py build $(NOTEBOOKS)
+	$(EXECUTE) $(ZH_NOTEBOOKS)
+	@$(VENV)/bin/jupyter trust $(ZH_NOTEBOOKS) >/dev/null
 
 # Decks work offline when npm is present: reveal.js, MathJax, require.js and jQuery are
 # installed next to them. Without npm the decks load them from CDNs (needs a connection).
