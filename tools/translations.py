@@ -146,9 +146,12 @@ def _squash(text):
 
 
 def structure(markdown):
-    """What a cell's translation must keep, as {part: sorted list}: display and inline
-    formulas, link targets, image sources, verbatim code spans (and fenced blocks), the
-    number of code spans, and the heading levels in order."""
+    """What a cell's translation must keep: the display formulas and the heading levels,
+    in order; the inline formulas, link targets, image sources and verbatim code spans
+    (fenced blocks included) as sets.  Sets, because a good translation may name a
+    symbol or an identifier twice where the English names it once ("乘以$\\mathbf{W}$
+    再加上$\\mathbf{b}$，$\\mathbf{b}$在整个批量上广播"); it may not drop one or add
+    another."""
     fences = [_squash(m.group(0)) for m in FENCE.finditer(markdown)]
     rest = FENCE.sub(" ", markdown)
     spans = [m.group(2).strip() for m in CODE_SPAN.finditer(rest)]
@@ -158,12 +161,11 @@ def structure(markdown):
     inline = [_squash(m.group(1)) for m in INLINE_MATH.finditer(rest)]
     rest = INLINE_MATH.sub(" ", rest)
     return {
-        "display formulas ($$...$$)": sorted(display),
-        "inline formulas ($...$)": sorted(inline),
-        "link targets": sorted(a or b for a, b in LINK.findall(rest)),
-        "images": sorted(a or b for a, b in IMAGE.findall(rest)),
-        "code spans": sorted(filter(_verbatim, spans)) + fences,
-        "number of code spans": [len(spans)],
+        "display formulas ($$...$$)": display,
+        "inline formulas ($...$)": sorted(set(inline)),
+        "link targets": sorted({a or b for a, b in LINK.findall(rest)}),
+        "images": sorted({a or b for a, b in IMAGE.findall(rest)}),
+        "code spans": sorted(set(filter(_verbatim, spans)) | set(fences)),
         "heading levels": [len(h) for h in HEADING.findall(rest)],
     }
 
@@ -177,7 +179,7 @@ def structure_problems(english, chinese):
             lost = [x for x in items if x not in have[part]]
             added = [x for x in have[part] if x not in items]
             detail = (f"English {items}, translation {have[part]}" if part.startswith(
-                ("number", "heading")) or not (lost or added)
+                "heading") or not (lost or added)
                 else "; ".join(filter(None, [lost and f"missing {lost}",
                                              added and f"not in the English {added}"])))
             problems.append(f"{part} differ: {detail}")
