@@ -17,7 +17,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
         tensorboard execute zh clean
-.PHONY: slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
+.PHONY: slides-zh fonts-cjk slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
         assignments grade
 
 help:
@@ -28,7 +28,7 @@ help:
 	@echo "make portability  nbval over chapters/ under other OpenBLAS kernels, thread counts and load"
 	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
-	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
+	@echo "make slides   render each chapter as a reveal.js deck into build/slides/ (Chinese: build/slides/zh/)"
 	@echo "make tensorboard  TensorBoard on 127.0.0.1:6006 over runs/ (chapter 11's command-line runs)"
 	@echo "make slides-check  build the decks and check in Chromium, offline, that every slide fits"
 	@echo "              1280x720 and 1400x900 and reads from a seat (NOTEBOOKS=chapters/05_x.ipynb)"
@@ -137,7 +137,7 @@ notebooks: data
 # Unlike two 2-thread portability entries (chapters/README.md), this pairing does not stall:
 # the as-is pass is mostly single-threaded unit and browser tests.
 CI_PORTABILITY := OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=8
-test: data lint
+test: data lint fonts-cjk
 	@$(MAKE) --no-print-directory -j2 -O test-as-is test-portable
 
 test-as-is:
@@ -214,6 +214,35 @@ slides: $(STAMP)
 	fi
 	@$(PY) -m d2l_utils.publish decks $(SLIDES_DIR)
 	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
+	@$(MAKE) --no-print-directory slides-zh
+
+# The Chinese edition's decks, from the committed chapters-zh/ notebooks (`make zh`), in
+# build/slides/zh/: the same slides (same cells and slide metadata), the same vendored
+# scripts one folder up, links to the other Chinese decks.
+ZH_SLIDES_DIR := $(SLIDES_DIR)/zh
+slides-zh: $(STAMP)
+	@mkdir -p $(ZH_SLIDES_DIR)
+	$(VENV)/bin/jupyter nbconvert --to slides --output-dir $(ZH_SLIDES_DIR) $(SLIDES_OPTS) \
+	    $(if $(wildcard $(SLIDES_DIR)/$(VENDOR)/reveal.js/dist/reveal.js),$(subst $(VENDOR)/,../$(VENDOR)/,$(REVEAL_OFFLINE))) \
+	    $(ZH_NOTEBOOKS)
+	@$(PY) -m d2l_utils.publish decks $(ZH_SLIDES_DIR)
+	@echo "Chinese decks written to $(ZH_SLIDES_DIR)/"
+
+# Chinese text in Chromium (the zh decks and JupyterLab in the browser tests) needs a CJK
+# font, or it shows as boxes: Debian's fonts-noto-cjk, installed as root like the dataset
+# package (make data); elsewhere, say what to install.
+fonts-cjk:
+	@if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing fonts-noto-cjk (Chinese text in the browser)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq \
+	      && apt-get install -y -qq fonts-noto-cjk >/dev/null; }; \
+	  else \
+	    echo "warning: no Chinese font: Chinese text shows as boxes in the browser tests;"; \
+	    echo "  sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), or any CJK font"; \
+	  fi; \
+	fi
 
 # Chapter 11: TensorBoard over the run folders that `python -m d2l_utils.run train` writes.
 RUNS ?= runs
@@ -225,8 +254,9 @@ tensorboard: $(STAMP)
 # Authors: does every slide fit, and can a room read it?  Builds the decks of NOTEBOOKS and
 # checks them in Chromium with the network blocked (tests/browser.py; findings listed in
 # tests/slide_findings.json are reported, not failed); screenshots go to build/slide-check/.
-slides-check: slides
-	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
+slides-check: slides fonts-cjk
+	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS)) \
+	    $(patsubst chapters/%.ipynb,$(ZH_SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
 
 # Student copies: solution cells removed, exercise outputs cleared, a note on the solutions.
 HANDOUTS_DIR := build/handouts
@@ -245,7 +275,7 @@ grade: data
 	$(PY) -m grading grade $(COURSE_DIR)
 
 # The browser tests alone (tests/test_browser.py; part of `make test`).
-browser: data
+browser: data fonts-cjk
 	$(PY) -m pytest -m browser tests/test_browser.py
 
 bench: data

@@ -68,13 +68,29 @@ def _make(*args, timeout=600):
 
 @pytest.fixture(scope="session")
 def decks():
-    """The decks as `make slides` builds them (build/slides/)."""
+    """The decks as `make slides` builds them: build/slides/, and the Chinese edition's
+    in build/slides/zh/ (named zh/<chapter>)."""
     _make("slides")
-    return {p.stem: REPO / "build" / "slides" / f"{p.stem}.slides.html" for p in CHAPTERS}
+    slides = REPO / "build" / "slides"
+    return {**{p.stem: slides / f"{p.stem}.slides.html" for p in CHAPTERS},
+            **{room.TRANSLATED + p.stem: slides / "zh" / f"{p.stem}.slides.html"
+               for p in CHAPTERS}}
 
 
-@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS])
+def cjk_font():
+    """A font with Chinese glyphs for Chromium (fontconfig), or skip/fail saying how."""
+    found = shutil.which("fc-list") and subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
+    if not found:
+        skip_or_fail("no Chinese font: the Chinese decks would show boxes; `make fonts-cjk` "
+                     "(Debian's fonts-noto-cjk)", tests="the Chinese edition's browser tests")
+
+
+@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS]
+                         + [room.TRANSLATED + p.stem for p in CHAPTERS])
 def test_every_slide_fits_works_offline_and_reads_from_a_seat(chromium, decks, chapter):
+    if chapter.startswith(room.TRANSLATED):
+        cjk_font()
     reports = tool.check_deck(chromium, decks[chapter])
     new, gone = room.judge(reports, allowlist.load())
     lines = [r.summary() for r in reports]
@@ -230,6 +246,7 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     serve = root / "course"
     shutil.copytree(REPO / "chapters", serve / "chapters")
+    shutil.copytree(REPO / "chapters-zh", serve / "chapters-zh")
     shutil.copytree(REPO / "assets", serve / "assets")
     port = _free_port()
     env = {**os.environ, "JUPYTER_TOKEN": TOKEN, "JUPYTER_DATA_DIR": str(root / "data"),
@@ -414,3 +431,47 @@ def test_rise_slideshow_starts_with_alt_r(lab_page, lab):
         timeout=30_000)
     frame.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0",
                             timeout=30_000)
+
+
+ZH_CHAPTER = "00_getting_started"
+_LOCALE = "/lab/api/settings/@jupyterlab/translation-extension:plugin"
+
+
+def _set_locale(lab, locale):
+    """What Settings > Language does: the user setting of JupyterLab's interface language."""
+    request = urllib.request.Request(
+        f"{lab.base}{_LOCALE}", method="PUT", headers={"Authorization": f"token {TOKEN}"},
+        data=json.dumps({"raw": json.dumps({"locale": locale})}).encode())
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+def test_a_chinese_chapter_in_the_chinese_interface(lab_page, lab):
+    """Issue 28: with jupyterlab-language-pack-zh-CN chosen (Settings > Language > 中文),
+    JupyterLab's menus are Chinese, and a chapter of chapters-zh/ shows its Chinese text
+    and its stored outputs, with a Chinese font (no boxes).  Screenshot (look at it):
+    build/browser/zh-jupyterlab-00_getting_started.png."""
+    cjk_font()
+    with urllib.request.urlopen(f"{lab.base}/lab/api/translations?token={TOKEN}",
+                                timeout=30) as r:
+        packs = json.load(r)["data"]
+    assert "zh_CN" in packs, f"no zh_CN language pack in JupyterLab ({sorted(packs)}): " \
+                             "`make install` (jupyterlab-language-pack-zh-CN)"
+    _set_locale(lab, "zh_CN")
+    try:
+        _open(lab_page, lab, f"chapters-zh/{ZH_CHAPTER}.ipynb")
+        nb = json.loads((REPO / "chapters-zh" / f"{ZH_CHAPTER}.ipynb").read_text())
+        cells = tool.lab_scan(lab_page, len(nb["cells"]))
+        menus = lab_page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        title = "".join(nb["cells"][1]["source"]).lstrip("# ").splitlines()[0].strip()
+        panel = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden)")
+        panel.locator("h1").first.scroll_into_view_if_needed()
+        shown_title = panel.locator("h1").first.inner_text()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        lab_page.screenshot(path=str(SHOTS / f"zh-jupyterlab-{ZH_CHAPTER}.png"))
+    finally:
+        _set_locale(lab, "en")  # the other tests read the English menus
+    assert "文件" in menus and "运行" in menus, f"menus not in Chinese: {menus}"
+    assert title in shown_title, f"chapter title {shown_title!r}, expected {title!r}"
+    errors = [f"cell {i}: {t!r}" for i, c in sorted(cells.items()) for t in c["errors"]]
+    assert not errors, "error outputs in the Chinese chapter: " + "; ".join(errors)
+
