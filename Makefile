@@ -16,7 +16,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
-        tensorboard execute zh clean
+        tensorboard execute zh zh-text clean
 .PHONY: slides-zh fonts-cjk slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
         assignments grade
 
@@ -42,6 +42,7 @@ help:
 	@echo "make lock     re-resolve requirements.lock after a change to pyproject.toml (authors)"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
 	@echo "make zh       build and execute the Chinese edition, chapters-zh/, from translations/zh/"
+	@echo "make zh-text  the same after a translation-only edit: keeps the executed outputs"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
 # MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon, and its x86_64
@@ -187,6 +188,12 @@ ZH_NOTEBOOKS = $(patsubst chapters/%,$(ZH_DIR)/%,$(NOTEBOOKS))
 zh: data
 	$(PY) tools/translations.py build $(NOTEBOOKS)
 	$(EXECUTE) $(ZH_NOTEBOOKS)
+	@$(VENV)/bin/jupyter trust $(ZH_NOTEBOOKS) >/dev/null
+
+# After an edit of the translations only (no code cell changed): the markdown again, the
+# outputs kept from the last `make zh` (the same code produced them).  Seconds, not minutes.
+zh-text: $(STAMP)
+	$(PY) tools/translations.py build --keep-outputs $(NOTEBOOKS)
 	@$(VENV)/bin/jupyter trust $(ZH_NOTEBOOKS) >/dev/null
 
 # Decks work offline when npm is present: reveal.js, MathJax, require.js and jQuery are

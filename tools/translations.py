@@ -24,6 +24,9 @@ changes and its entry does not, the hashes differ and the entry is stale.
         the English notebook with its markdown cells replaced by the entries (same
         cell ids and metadata), code cells and their outputs unchanged, and one
         first code cell that sets the language; refuses when `check` finds a problem
+    python tools/translations.py build --keep-outputs [chapters/NN_x.ipynb ...]
+        the same, keeping the outputs of the notebooks already in chapters-zh/ (`make
+        zh-text`: after an edit of the translations only; refuses if a code cell changed)
 
 Updating a stale entry: run `status`, look at what changed in the English cell
 (`git log -p chapters/NN_x.ipynb`), change the Chinese text to match, then put the
@@ -259,10 +262,30 @@ def english_cells(zh_nb):
     return [c for c in zh_nb["cells"] if c.get("id") != LANGUAGE_CELL_ID]
 
 
-def build(notebook, out_dir=BUILT):
-    """Write ``out_dir/<chapter>.ipynb`` (as nbformat writes notebooks); return its path."""
+def _code(nb):
+    return [(c["id"], "".join(c["source"])) for c in nb["cells"] if c["cell_type"] == "code"]
+
+
+def build(notebook, out_dir=BUILT, keep_outputs=False):
+    """Write ``out_dir/<chapter>.ipynb`` (as nbformat writes notebooks); return its path.
+
+    ``keep_outputs``: only the text changed (a translation was edited), so take the
+    outputs of the notebook already built there, which a run of the same code cells
+    produced; raises TranslationError if its code cells differ (then execute again)."""
     nb = chinese_notebook(notebook)
     out = Path(out_dir) / Path(notebook).name
+    if keep_outputs:
+        old = json.loads(out.read_text(encoding="utf-8")) if out.exists() else None
+        if old is None or _code(old) != _code(nb):
+            why = "missing" if old is None else "its code cells differ from the English"
+            raise TranslationError(f"{out}: {why}; build and execute it: "
+                                   f"make zh NOTEBOOKS=chapters/{Path(notebook).name}")
+        ran = {c["id"]: c for c in old["cells"] if c["cell_type"] == "code"}
+        for cell in nb["cells"]:
+            if cell["cell_type"] == "code":
+                cell["outputs"] = ran[cell["id"]]["outputs"]
+                cell["execution_count"] = ran[cell["id"]]["execution_count"]
+        nb["metadata"] = old["metadata"]
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(nb, sort_keys=True, indent=1, ensure_ascii=False) + "\n",
                    encoding="utf-8")
@@ -273,6 +296,8 @@ def main(argv):
     if len(argv) < 1 or argv[0] not in ("skeleton", "status", "check", "build"):
         print(__doc__)
         return 2
+    keep = "--keep-outputs" in argv
+    argv = [a for a in argv if a != "--keep-outputs"]
     notebooks = argv[1:] or sorted(str(p) for p in CHAPTERS.glob("*.ipynb"))
     if argv[0] in ("check", "build"):
         problems = [p for nb in notebooks for p in check(nb)]
@@ -282,8 +307,13 @@ def main(argv):
             print(f"{argv[0]}: {len(problems)} problem(s) in the translations; "
                   "nothing built" if argv[0] == "build" else "", file=sys.stderr)
             return 1
-        for nb in notebooks:
-            print(build(nb) if argv[0] == "build" else f"{Path(nb).stem}: ok")
+        try:
+            for nb in notebooks:
+                print(build(nb, keep_outputs=keep) if argv[0] == "build"
+                      else f"{Path(nb).stem}: ok")
+        except TranslationError as err:
+            print(err, file=sys.stderr)
+            return 1
         return 0
     for nb in notebooks:
         if argv[0] == "skeleton":
