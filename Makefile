@@ -219,7 +219,7 @@ slides: $(STAMP)
 	    echo "npm not available: the decks load reveal.js, MathJax, require.js and jQuery from CDNs"; \
 	    $(VENV)/bin/jupyter nbconvert --to slides --output-dir $(SLIDES_DIR) $(SLIDES_OPTS) $(NOTEBOOKS); \
 	fi
-	@$(PY) -m d2l_utils.publish decks $(SLIDES_DIR)
+	@$(PY) tools/publish.py decks $(SLIDES_DIR)
 	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
 	@$(MAKE) --no-print-directory slides-zh
 
@@ -268,7 +268,7 @@ slides-check: slides fonts-cjk
 # Student copies: solution cells removed, exercise outputs cleared, a note on the solutions.
 HANDOUTS_DIR := build/handouts
 handouts: $(STAMP)
-	$(PY) -m d2l_utils.publish handouts $(HANDOUTS_DIR) $(NOTEBOOKS)
+	$(PY) tools/publish.py handouts $(HANDOUTS_DIR) $(NOTEBOOKS)
 
 # Exercises as nbgrader assignments (README, "For instructors"): instructor source, student
 # release and hidden tests in $(COURSE_DIR); `make grade` autogrades what is in

@@ -28,7 +28,7 @@ they are judged by the English deck's allow-list entries (tests/room.py, ``judge
 
 A slide is measured as a presenter sees it once it has settled: after the deck has
 re-rendered its formulas and laid it out again (the deck announces `mathrendered`;
-d2l_utils.publish adds that), not at a fixed delay, which measured a slide half-rendered
+tools/publish.py adds that), not at a fixed delay, which measured a slide half-rendered
 on a busy machine and made the result depend on timing.
 """
 
@@ -129,13 +129,13 @@ _SLIDES = """() => Array.from(document.querySelectorAll('.reveal .slides > secti
 
 # Go to slide (h, v) and wait until it is laid out at its final height: on a slide change
 # the deck re-renders the slide's formulas, lays the slide out again and announces
-# `mathrendered` (d2l_utils.publish.recentre_after_math), then two frames are painted.
+# `mathrendered` (tools/publish.py, recentre_after_math), then two frames are painted.
 _GO = """([h, v]) => new Promise((resolve, reject) => {
   const R = window.__R, now = R.getIndices();
   if (now.h === h && (now.v || 0) === v) { resolve(true); return; }
   const timer = setTimeout(() => reject(new Error(
       `slide ${h}/${v}: no 'mathrendered' event within 20 s; was the deck built by ` +
-      '`make slides` (d2l_utils.publish decks patches it)?')), 20000);
+      '`make slides` (tools/publish.py decks patches it)?')), 20000);
   const done = () => {
     R.off('mathrendered', done); clearTimeout(timer);
     requestAnimationFrame(() => requestAnimationFrame(() => resolve(true)));

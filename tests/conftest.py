@@ -1,4 +1,4 @@
-"""Shared fixtures.
+"""Shared fixtures (the helper functions shared by test modules are in helpers.py).
 
 Data fixtures (tests/test_data_*.py): small generated IDX datasets (50 training
 and 20 test images, gzipped or raw) with a matching spec, an isolated data
@@ -7,97 +7,32 @@ the real Fashion-MNIST, loaded once per session, which skips with a reason when
 it is absent, except under CI=true, where its absence is a failure.
 """
 
-import dataclasses
 import functools
-import gzip
-import hashlib
 import http.server
-import os
 import shutil
-import struct
+import sys
 import threading
 import urllib.request
+from pathlib import Path
 from types import SimpleNamespace
 
-import numpy as np
 import pytest
+from helpers import (
+    skip_or_fail,
+    synthetic_airfoil,
+    tiny_arrays,
+    tiny_spec,
+    write_airfoil,
+    write_tiny,
+)
 from matplotlib import pyplot as plt
 
 from d2l_utils import airfoil
 from d2l_utils.data import download, httpget, sources
 
-TINY_TRAIN, TINY_TEST = 50, 20
-
-
-# ----------------------------------------------------------------------------- IDX files
-def idx_bytes(array, code=0x08):
-    """The IDX encoding of ``array`` (header + big-endian items)."""
-    dtype = {0x08: ">u1", 0x09: ">i1", 0x0B: ">i2", 0x0C: ">i4", 0x0D: ">f4", 0x0E: ">f8"}[code]
-    array = np.asarray(array)
-    header = bytes([0, 0, code, array.ndim]) + struct.pack(f">{array.ndim}I", *array.shape)
-    return header + array.astype(dtype).tobytes()
-
-
-def write_file(path, content, compress=None):
-    """Write bytes to ``path``, gzipped if it ends in .gz (or ``compress``); return the path."""
-    compress = str(path).endswith(".gz") if compress is None else compress
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(gzip.compress(content, mtime=0) if compress else content)
-    return path
-
-
-def gzip_of_zeros(path, header, count, member=1 << 24):
-    """Write a .gz of ``header`` followed by ``count`` zero bytes; return the path.
-
-    The zeros are written as repeated gzip members of ``member`` bytes each (a
-    valid multi-member gzip, as ``gzip.decompress`` reads it), so 1.5e9 zeros
-    take 1.4 MB on disk and a fraction of a second to write.
-    """
-    block = gzip.compress(bytes(member), compresslevel=9, mtime=0)
-    full, rest = divmod(count, member)
-    with open(path, "wb") as f:
-        f.write(gzip.compress(header, mtime=0))
-        for _ in range(full):
-            f.write(block)
-        if rest:
-            f.write(gzip.compress(bytes(rest), mtime=0))
-    return path
-
-
-def tiny_arrays(seed=0):
-    """(train_images, train_labels, test_images, test_labels), uint8, every class present."""
-    rng = np.random.default_rng(seed)
-    out = []
-    for n in (TINY_TRAIN, TINY_TEST):
-        out.append(rng.integers(0, 256, size=(n, 28, 28), dtype=np.uint8))
-        out.append(rng.permutation(np.arange(n) % 10).astype(np.uint8))
-    return tuple(out)
-
-
-def write_tiny(folder, spec, arrays, compress=True):
-    """Write the four files of ``arrays`` into ``folder`` under ``spec``'s names."""
-    ext = ".gz" if compress else ""
-    return [write_file(folder / (f.name + ext), idx_bytes(a))
-            for f, a in zip(spec.files, arrays, strict=True)]
-
-
-def tiny_spec(base, arrays, folder_for_md5=None, system_dirs=()):
-    """``base`` (FASHION_MNIST or MNIST) with the sizes and hashes of ``arrays``.
-
-    Fashion-style specs get SHA-256 of the decompressed content; MNIST-style ones
-    (base has no SHA-256) get the MD5 of the .gz files in ``folder_for_md5``.
-    """
-    files = []
-    for f, a in zip(base.files, arrays, strict=True):
-        content = idx_bytes(a)
-        if f.sha256 is not None:
-            sha = hashlib.sha256(content).hexdigest()
-            files.append(sources.FileSpec(f.name, len(content), sha))
-        else:
-            gz = (folder_for_md5 / (f.name + ".gz")).read_bytes()
-            files.append(sources.FileSpec(f.name, len(content), gz_md5=hashlib.md5(gz).hexdigest()))
-    return dataclasses.replace(base, files=tuple(files), mirrors=(),
-                               system_dirs=tuple(map(str, system_dirs)))
+# tools/ holds the repository's scripts, which the installed package leaves out
+# (tools/publish.py, tools/translations.py): the tests import them by module name.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 
 # ----------------------------------------------------------------------------- environment
@@ -201,11 +136,6 @@ def http_mirror():
 
 
 # ----------------------------------------------------------------------------- real data
-def skip_or_fail(reason, tests="real-data tests"):
-    """Skip with ``reason``, except under CI=true, where a missing prerequisite is a failure."""
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: {tests} must not be skipped)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
@@ -237,36 +167,6 @@ def pytest_collection_modifyitems(items):
 # ----------------------------------------------------------------------------- book programs
 # tests/book/ (the first edition's code on d2l_utils) uses these; they live here because a
 # second conftest.py would shadow this one for the tests that import from it.
-
-# The real data's values: 1/3-octave centre frequencies (Hz), chords (m), speeds (m/s).
-FREQUENCIES = [200, 250, 315, 400, 500, 630, 800, 1000, 1250, 1600, 2000, 2500, 3150, 4000,
-               5000, 6300, 8000, 10000, 12500, 16000, 20000]
-CHORDS = [0.0254, 0.0508, 0.1016, 0.1524, 0.2286, 0.3048]
-SPEEDS = [31.7, 39.6, 55.5, 71.3]
-
-
-def synthetic_airfoil(seed=0):
-    """A (1503, 6) array in airfoil_self_noise.dat's format and ranges, NOT the real data.
-
-    Features are drawn from the real columns' values and ranges; the sound
-    level is a linear function of them plus noise (so a linear model can fit
-    it, as it roughly can the real one), kept in the real [103, 141] dB.
-    """
-    rng = np.random.default_rng(seed)
-    n = airfoil.NUM_ROWS
-    data = np.column_stack([
-        rng.choice(FREQUENCIES, n), rng.uniform(0, 22.2, n), rng.choice(CHORDS, n),
-        rng.choice(SPEEDS, n), rng.uniform(0.0004, 0.0584, n)])
-    z = (data - data.mean(axis=0)) / data.std(axis=0)
-    level = 125 + z @ np.array([-4.0, -1.5, -2.5, 1.5, -2.0]) + rng.normal(0, 2.0, n)
-    return np.column_stack([data, np.clip(level, 103.4, 140.9)])
-
-
-def write_airfoil(path, data):
-    """Write ``data`` as the real file is written: tab-separated, one row per line."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join("\t".join(f"{v:g}" for v in row) + "\n" for row in data))
-    return path
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import os
 
 import numpy as np
 import pytest
-from conftest import synthetic_airfoil, write_airfoil
+from helpers import synthetic_airfoil, write_airfoil
 
 import d2l_utils as d2l
 from d2l_utils import airfoil

@@ -33,7 +33,7 @@ import allowlist
 import browser as tool
 import pytest
 import room
-from conftest import skip_or_fail
+from helpers import skip_or_fail
 
 REPO = Path(__file__).resolve().parents[1]
 CHAPTERS = sorted((REPO / "chapters").glob("[0-9A][0-9]_*.ipynb"))
@@ -142,8 +142,8 @@ def test_a_slide_starts_where_every_slide_starts_once_its_formulas_are_rendered(
         chromium, decks):
     """On a slide change, nbconvert's deck re-renders the slide's formulas after reveal.js
     laid it out; the deck lays it out again when MathJax is done
-    (d2l_utils.publish.recentre_after_math).  Slides are not centred vertically
-    (d2l_utils.publish.course_style), so a slide full of formulas starts at the same
+    (tools/publish.py, recentre_after_math).  Slides are not centred vertically
+    (tools/publish.py, course_style), so a slide full of formulas starts at the same
     place as a short one: titles do not jump between slides.  (Centred, a slide of
     formulas ended below the screen in one CI run of chapter 02.)"""
     page = chromium.new_page(viewport={"width": 1280, "height": 720})
@@ -161,7 +161,7 @@ def test_a_slide_starts_where_every_slide_starts_once_its_formulas_are_rendered(
         f"rendered) starts at {r['top']:.0f}px, a short slide at {short:.0f}px")
 
 
-# The current slide as the course's deck style lays it out (d2l_utils/deck/course.css, .js).
+# The current slide as the course's deck style lays it out (tools/deck/course.css, .js).
 _STYLE = """() => {
   const R = window.__R, s = R.getCurrentSlide(), at = R.getIndices(s);
   const box = s.getBoundingClientRect(), k = box.width / R.getConfig().width;

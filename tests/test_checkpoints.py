@@ -8,7 +8,8 @@ import textwrap
 
 import numpy as np
 import pytest
-from mxnet import gluon, init, nd
+from helpers import data, fake_state, mlp, train
+from mxnet import nd
 from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn
 
@@ -21,35 +22,6 @@ from d2l_utils.checkpoints import (
     list_checkpoints,
     load_checkpoint,
 )
-from d2l_utils.data import DataIter
-from d2l_utils.training import History, TrainState
-
-
-def data(n=240, seed=0):
-    rng = np.random.default_rng(seed)
-    X = rng.normal(size=(n, 1, 4, 4)).astype(np.float32)
-    y = (X.reshape(n, -1)[:, :3].argmax(axis=1)).astype(np.float32)
-    return DataIter(nd.array(X), y, 32, shuffle=True), DataIter(nd.array(X[:64]), y[:64], 32)
-
-
-def mlp(hidden=8, dropout=0.3):
-    d2l.set_seed(1)
-    net = nn.HybridSequential()
-    net.add(nn.Dense(hidden, activation="relu"), nn.Dropout(dropout), nn.Dense(3))
-    net.initialize(init.Xavier())
-    trainer = gluon.Trainer(net.collect_params(), "adam", {"learning_rate": 0.01})
-    return net, trainer
-
-
-def train(folder, num_epochs, callbacks=None, hidden=8):
-    d2l.set_seed(7)
-    train_iter, valid_iter = data()
-    net, trainer = mlp(hidden)
-    cbs = [Checkpoint(folder, keep=2)] if callbacks is None else callbacks
-    history = d2l.train_ch3(net, train_iter, None, gloss.SoftmaxCrossEntropyLoss(), num_epochs,
-                            32, trainer=trainer, valid_iter=valid_iter, callbacks=cbs,
-                            verbose=False, plot=False)
-    return net, trainer, history
 
 
 def weights(net):
@@ -93,13 +65,6 @@ def test_resume_says_where_it_started(tmp_path, capsys):
     assert capsys.readouterr().out.strip() == "resumed from epoch-0002 (epoch 2, step 16)"
 
 
-def fake_state(net, trainer, valid_acc):
-    history = History(train_loss=[0.5] * len(valid_acc), train_acc=[0.5] * len(valid_acc),
-                      valid_acc=list(valid_acc))
-    return TrainState(net, None, trainer, history, num_epochs=99, epoch=len(valid_acc),
-                      step=10 * len(valid_acc))
-
-
 def test_keeps_the_last_k_and_the_best(tmp_path):
     net, trainer = mlp()
     net(nd.ones((2, 16)))
@@ -136,7 +101,7 @@ def test_a_kill_mid_save_leaves_the_previous_checkpoint_and_the_next_run_resumes
     script = textwrap.dedent(f"""
         import os, signal, sys
         sys.path.insert(0, {os.path.dirname(__file__)!r})
-        from test_checkpoints import mlp, fake_state
+        from helpers import mlp, fake_state
         from d2l_utils.checkpoints import Checkpoint
         from mxnet import nd
         net, trainer = mlp()

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import data, mlp, train
 from mxnet import autograd, gluon, nd
-from test_checkpoints import data, mlp, train
 
 from d2l_utils.checkpoints import CheckpointError, latest_checkpoint, load_checkpoint
 from d2l_utils.trainer_state import load_trainer_state, read_trainer_state, save_trainer_state

@@ -24,7 +24,7 @@ import warnings
 import mxnet as mx
 import numpy as np
 import pytest
-from conftest import skip_or_fail, synthetic_airfoil, write_airfoil
+from helpers import skip_or_fail, synthetic_airfoil, write_airfoil
 from matplotlib import pyplot as plt
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import nn

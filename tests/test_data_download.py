@@ -15,6 +15,7 @@ import time
 
 import numpy as np
 import pytest
+from helpers import fails_at_close
 
 from d2l_utils.data import DataError, download, find_dataset, load_fashion_mnist_arrays
 from d2l_utils.data.download import DownloadFailed, download_missing, mirror_list
@@ -355,25 +356,6 @@ def test_unusable_mirror_url_is_named_with_the_reason(tiny_fashion_gz, data_env,
 
 
 # ----------------------------------------------------------------------------- cache writes
-def fails_at_close(real_fdopen=os.fdopen):
-    """An ``os.fdopen`` whose files write fine but report a full disk when closed."""
-
-    class FailsAtClose:
-        def __init__(self, fd, mode):
-            self.f = real_fdopen(fd, mode)
-            self.write, self.flush, self.fileno = self.f.write, self.f.flush, self.f.fileno
-
-        def close(self):
-            self.f.close()
-            raise OSError(errno.ENOSPC, "No space left on device")
-
-        def __enter__(self):
-            return self
-
-        def __exit__(self, *exc):
-            self.close()
-
-    return FailsAtClose
 
 
 def test_full_disk_seen_only_at_close_is_a_cache_write_error(tiny_fashion_gz, data_env,

@@ -6,7 +6,7 @@ import struct
 
 import numpy as np
 import pytest
-from conftest import idx_bytes, write_file
+from helpers import idx_bytes, write_file
 
 from d2l_utils.data.idx import DataError, check_images, check_labels, check_pair, read_idx
 

@@ -13,7 +13,7 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import gzip_of_zeros, idx_bytes, write_file
+from helpers import gzip_of_zeros, idx_bytes, write_file
 
 from d2l_utils.data import DataError, read_idx
 from d2l_utils.data.sources import FASHION_MNIST, MNIST, expected, read_verified

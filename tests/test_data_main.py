@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from test_data_download import fails_at_close
+from helpers import fails_at_close
 
 from d2l_utils.data import __main__ as cli
 from d2l_utils.data import download

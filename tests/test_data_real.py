@@ -8,7 +8,7 @@ import hashlib
 
 import numpy as np
 import pytest
-from conftest import skip_or_fail
+from helpers import skip_or_fail
 from mxnet import gluon, nd
 from mxnet.gluon.data.vision import transforms
 

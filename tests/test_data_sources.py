@@ -6,7 +6,7 @@ import shutil
 
 import numpy as np
 import pytest
-from conftest import idx_bytes, write_file
+from helpers import idx_bytes, write_file
 
 from d2l_utils.data import DataError, find_dataset
 from d2l_utils.data.sources import (

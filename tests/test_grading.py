@@ -9,15 +9,14 @@ import time
 
 import nbformat
 import pytest
-from grading_helpers import build_course, notebook, replaced, with_answer, write
+from helpers import CHAPTERS_DIR, build_course, notebook, replaced, with_answer, write
 
-from d2l_utils import publish
 from grading import grades
 from grading.__main__ import main
 from grading.dependencies import cell_names, needed_cells, unavailable
 from grading.exercises import ChapterError, read_chapter
 
-CHAPTERS = sorted(publish.CHAPTERS.glob("[0-9A][0-9]_*.ipynb"))
+CHAPTERS = sorted(CHAPTERS_DIR.glob("[0-9A][0-9]_*.ipynb"))
 GRADED = {  # chapter: (exercise made wrong, old text, wrong text)
     "02_softmax_regression.ipynb": (4, "answer = 'b'", "answer = 'a'"),
     "06_mlp_from_scratch.ipynb": (2, "nd.maximum(X, alpha * X)", "nd.maximum(X, 0)"),
@@ -47,16 +46,16 @@ def _tagged(path, tag):
 
 
 def test_setup_is_what_the_exercises_use_not_the_chapter():
-    ch06 = read_chapter(publish.CHAPTERS / "06_mlp_from_scratch.ipynb")
+    ch06 = read_chapter(CHAPTERS_DIR / "06_mlp_from_scratch.ipynb")
     assert len(ch06.setup) == 1  # imports only: no training cell is re-run when grading
-    ch02 = read_chapter(publish.CHAPTERS / "02_softmax_regression.ipynb")
+    ch02 = read_chapter(CHAPTERS_DIR / "02_softmax_regression.ipynb")
     sources = "\n".join(c.source for c in ch02.setup)
     assert "def logsumexp" in sources and "O_big =" in sources  # the solutions use them
     assert len(ch02.setup) < sum(1 for c in _cells(ch02.path) if c.cell_type == "code") / 3
 
 
 def test_training_runs_are_left_out_unless_a_stub_needs_them():
-    ch05 = read_chapter(publish.CHAPTERS / "05_hyperparameters.ipynb")
+    ch05 = read_chapter(CHAPTERS_DIR / "05_hyperparameters.ipynb")
     assert not any("nbval-ignore-output" in c.metadata.get("tags", []) for c in ch05.setup)
     first = ch05.exercises[0]
     assert [first.solution.splitlines()[i] for i in first.omitted] == [
@@ -98,7 +97,7 @@ def test_a_chapter_without_matching_solutions_is_named(tmp_path):
 def graded(tmp_path_factory):
     """Three chapters built, three submissions each, autograded; with seconds per notebook."""
     course = tmp_path_factory.mktemp("course")
-    chapters = build_course(course, [publish.CHAPTERS / name for name in GRADED],
+    chapters = build_course(course, [CHAPTERS_DIR / name for name in GRADED],
                             timeout=60, memory=3 * 2**30)
     subs = tmp_path_factory.mktemp("submissions")
     seconds = {}

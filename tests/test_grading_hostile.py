@@ -11,9 +11,8 @@ import textwrap
 
 import nbformat
 import pytest
-from grading_helpers import build_course, notebook, with_answer, write
+from helpers import CHAPTERS_DIR, build_course, notebook, with_answer, write
 
-from d2l_utils import publish
 from grading import grades
 
 OUTPUT_LIMIT = 100_000
@@ -36,7 +35,7 @@ HOSTILE = {
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory):
     course = tmp_path_factory.mktemp("course")
-    (ch,) = build_course(course, [publish.CHAPTERS / "06_mlp_from_scratch.ipynb"], timeout=15,
+    (ch,) = build_course(course, [CHAPTERS_DIR / "06_mlp_from_scratch.ipynb"], timeout=15,
                          memory=3 * 2**30, output=OUTPUT_LIMIT).values()
     source = notebook(course, "source", ch)
     subs = tmp_path_factory.mktemp("submissions")

@@ -4,9 +4,9 @@ the progress bar shows each epoch's loss and accuracies."""
 import io
 
 import pytest
+from helpers import data, mlp
 from mxnet import nd
 from mxnet.gluon import loss as gloss
-from test_checkpoints import data, mlp
 
 import d2l_utils as d2l
 from d2l_utils.monitoring import ProgressBar, TensorBoardLogger

@@ -144,10 +144,10 @@ def test_relative_links_work_in_a_viewer_in_lab_and_in_the_decks(nb):
     * `make lab`: JupyterLab serves files only below its root_dir, so the target
       must lie inside it (chapters/ alone would 404 on ../assets/);
     * the `make slides` decks in build/slides/: chapter links become links to the
-      other decks and ../assets/ is copied to build/assets/ (d2l_utils.publish).
+      other decks and ../assets/ is copied to build/assets/ (tools/publish.py).
     tests/test_browser.py checks the same in Chromium, on the real lab and decks.
     """
-    from d2l_utils.publish import DECK_SUFFIX, deck_href
+    from publish import DECK_SUFFIX, deck_href
 
     lab_root = _lab_root()
     chapters = {p.name for p in NOTEBOOKS}
@@ -167,7 +167,7 @@ def test_relative_links_work_in_a_viewer_in_lab_and_in_the_decks(nb):
 
 
 def test_deck_links_point_at_the_other_decks():
-    from d2l_utils.publish import deck_href
+    from publish import deck_href
 
     assert deck_href("02_softmax_regression.ipynb") == "02_softmax_regression.slides.html"
     assert deck_href("03_x.ipynb#Training") == "03_x.slides.html#Training"

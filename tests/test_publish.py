@@ -1,13 +1,12 @@
-"""d2l_utils.publish: the decks' links and the student handouts (`make handouts`)."""
+"""tools/publish.py: the decks' links and the student handouts (`make handouts`)."""
 
 import json
 import re
 import shutil
 
 import nbformat
+import publish
 import pytest
-
-from d2l_utils import publish
 
 CHAPTERS = sorted(publish.CHAPTERS.glob("[0-9A][0-9]_*.ipynb"))
 
@@ -117,14 +116,14 @@ def test_finished_decks_recentre_slides_after_mathjax_and_keep_formulas_whole(tm
     nb = nbformat.v4.new_notebook(cells=[_cell("markdown", "# 9. Toy\n\n$$y = \\sum_j x_j$$")])
     html, _ = SlidesExporter().from_notebook_node(nb)
     assert publish._RERENDER in html and "automatic: true" in html, (
-        "nbconvert's reveal template changed: update d2l_utils.publish's MathJax fixes")
+        "nbconvert's reveal template changed: update tools/publish.py's MathJax fixes")
     deck = tmp_path / "slides" / f"toy{publish.DECK_SUFFIX}"
     deck.parent.mkdir()
     deck.write_text(html, encoding="utf-8")
     publish.finish_decks(deck.parent)
     once = deck.read_text(encoding="utf-8")
     assert publish._RERENDER not in once and once.count("MathJax.Hub.Rerender(") == 1
-    assert "Reveal.layout();  // d2l_utils.publish" in once
+    assert "Reveal.layout();  // tools/publish.py" in once
     assert "Reveal.dispatchEvent({type: 'mathrendered'})" in once
     assert re.search(r"linebreaks:\s*\{\s*automatic:\s*false", once)
     publish.finish_decks(deck.parent)
@@ -146,7 +145,7 @@ def test_finished_decks_have_the_course_style_and_load_nothing_from_the_network(
         require_js_url=f"{vendor}/requirejs/require.js",
         jquery_url=f"{vendor}/jquery/dist/jquery.min.js").from_notebook_node(nb)
     assert "import mermaid from 'https://" in html and "/dist/theme/simple.css" in html, (
-        "nbconvert's reveal template changed: update d2l_utils.publish.course_style")
+        "nbconvert's reveal template changed: update tools/publish.py's course_style")
     assert publish._SLIDE_NUMBER.search(html)
     styled = publish.course_style(html)
     assert "mermaid" not in styled and "/dist/theme/white.css" in styled

@@ -3,9 +3,9 @@ controlled validation curves and a real small run."""
 
 import numpy as np
 import pytest
+from helpers import data, mlp
 from mxnet import autograd, gluon, nd
 from mxnet.gluon import loss as gloss
-from test_checkpoints import data, mlp
 
 import d2l_utils as d2l
 from d2l_utils.regularization import EarlyStopping, dropout, l1_penalty, l2_penalty

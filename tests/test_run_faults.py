@@ -10,7 +10,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from test_run_kill import command, environment, stopped_at
+from helpers import command, environment, stopped_at
 
 from d2l_utils.checkpoints import list_checkpoints, read_state
 from d2l_utils.run import main

@@ -11,29 +11,14 @@ import json
 import os
 import signal
 import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from helpers import command, environment, stopped_at
 from mxnet import nd
 
 from d2l_utils.checkpoints import best_checkpoint, latest_checkpoint
-
-ROOT = Path(__file__).resolve().parents[1]
-QUICK = ["--train-limit", 1200, "--valid-size", 200, "--hidden", 16, "--batch-size", 100,
-         "--optimizer", "adam", "--lr", 0.01, "--keep", 1, "--no-progress"]
-EPOCHS = 4
-
-
-def command(folder, *extra):
-    return [sys.executable, "-m", "d2l_utils.run", "train", "--run-dir", str(folder),
-            "--epochs", str(EPOCHS), *map(str, QUICK), *map(str, extra)]
-
-
-def environment(**extra):
-    env = {k: v for k, v in os.environ.items() if k != "D2L_FAULT"}
-    return dict(env, PYTHONPATH=str(ROOT), **extra)
 
 
 def train(folder, *extra):
@@ -41,19 +26,6 @@ def train(folder, *extra):
                           text=True, timeout=900, check=False)
     assert done.returncode == 0, done.stderr
     return done
-
-
-def stopped_at(fault, folder, *extra, stdout=subprocess.DEVNULL):
-    """A training process, stopped by the fault point ``fault`` (name@epoch) in it."""
-    err = open(folder.parent / f"{folder.name}-{fault}.err", "w+")  # noqa: SIM115 (the child's)
-    child = subprocess.Popen(command(folder, *extra), env=environment(D2L_FAULT=fault),
-                             stdout=stdout, stderr=err, text=True)
-    child.stderr_file = err
-    _, status = os.waitpid(child.pid, os.WUNTRACED)
-    if not os.WIFSTOPPED(status):
-        err.seek(0)
-        pytest.fail(f"the run ended before fault point {fault}: {err.read()[-500:]}")
-    return child
 
 
 def kill_at(fault, folder, *extra):

@@ -5,6 +5,7 @@ import re
 import mxnet as mx
 import numpy as np
 import pytest
+from helpers import batches, cross_entropy, gluon_model, scratch_model, separable
 from matplotlib import pyplot as plt
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import loss as gloss
@@ -55,53 +56,12 @@ def test_sgd_matches_the_book_formula_on_autograd_gradients():
 
 
 # ----------------------------------------------------------------------------- a small problem
-def separable(n=640, d=10, k=4, seed=0, margin=1.0):
-    """Points labelled by a random linear map, with a margin: (X (n, d), y (n,)) numpy."""
-    rng = np.random.default_rng(seed)
-    W = rng.normal(size=(d, k))
-    X = rng.normal(size=(3 * n, d)).astype(np.float32)
-    scores = np.sort(X @ W, axis=1)
-    X = X[scores[:, -1] - scores[:, -2] > margin][:n]
-    return X, (X @ W).argmax(axis=1)
-
-
-def batches(X, y, batch_size, ctx=None, label_dtype="int32"):
-    ctx = ctx or mx.cpu()
-    return [(nd.array(X[i:i + batch_size], ctx=ctx),
-             nd.array(y[i:i + batch_size], ctx=ctx, dtype=label_dtype))
-            for i in range(0, len(X), batch_size)]
 
 
 @pytest.fixture
 def problem():
     X, y = separable()
     return batches(X[:512], y[:512], 32), batches(X[512:], y[512:], 32)
-
-
-def scratch_model(d=10, k=4, ctx=None, seed=0):
-    d2l.set_seed(seed)
-    W = nd.random.normal(scale=0.01, shape=(d, k), ctx=ctx or mx.cpu())
-    b = nd.zeros(k, ctx=ctx or mx.cpu())
-    W.attach_grad()
-    b.attach_grad()
-
-    def net(X):
-        X_exp = (nd.dot(X.reshape((-1, d)), W) + b).exp()
-        return X_exp / X_exp.sum(axis=1, keepdims=True)
-    return net, [W, b]
-
-
-def cross_entropy(y_hat, y):
-    return -nd.pick(y_hat, y).log()
-
-
-def gluon_model(k=4, lr=0.5, hybridize=True, ctx=None):
-    net = nn.HybridSequential()
-    net.add(nn.Dense(k))
-    net.initialize(init.Normal(sigma=0.01), ctx=ctx)
-    if hybridize:
-        net.hybridize()
-    return net, gluon.Trainer(net.collect_params(), "sgd", {"learning_rate": lr})
 
 
 def check_printed(out, history, num_epochs):

@@ -4,10 +4,10 @@ validation data and callbacks (chapter 05 onwards), on small separable problems.
 import math
 
 import pytest
+from helpers import batches, cross_entropy, gluon_model, scratch_model, separable
 from matplotlib import pyplot as plt
 from mxnet import gluon, nd
 from mxnet.gluon import loss as gloss
-from test_training import batches, cross_entropy, gluon_model, scratch_model, separable
 
 import d2l_utils as d2l
 

@@ -6,8 +6,8 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
+from helpers import batches, cross_entropy, scratch_model, separable
 from mxnet import autograd, nd
-from test_training import batches, cross_entropy, scratch_model, separable
 
 import d2l_utils as d2l
 from d2l_utils.data.loader import DataIter

@@ -8,7 +8,7 @@ instead of 100 (the norms and the train/test gap already show); 3.13 trains
 
 import numpy as np
 import pytest
-from book_helpers import printed
+from helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import data as gdata
 from mxnet.gluon import loss as gloss

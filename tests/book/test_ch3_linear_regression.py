@@ -9,7 +9,7 @@ import random
 from time import time
 
 import pytest
-from book_helpers import printed
+from helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import data as gdata
 from mxnet.gluon import loss as gloss

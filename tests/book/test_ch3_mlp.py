@@ -6,7 +6,7 @@ book's 5.  Sections 3.9 and 3.10 need the real Fashion-MNIST.
 
 import numpy as np
 import pytest
-from book_helpers import printed
+from helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn

@@ -8,7 +8,7 @@ Section 3.4 is theory without code.  Needs the real Fashion-MNIST.
 import time
 
 import pytest
-from book_helpers import printed
+from helpers import printed
 from mxnet import autograd, gluon, init, nd
 from mxnet.gluon import loss as gloss
 from mxnet.gluon import nn

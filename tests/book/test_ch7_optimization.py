@@ -14,7 +14,7 @@ import math
 
 import numpy as np
 import pytest
-from book_helpers import printed
+from helpers import printed
 from matplotlib import pyplot as plt
 from mxnet import nd
 

@@ -1,4 +1,4 @@
-/* The course's deck behaviour (d2l_utils.publish inlines it into every deck and calls it
+/* The course's deck behaviour (tools/publish.py inlines it into every deck and calls it
    from reveal.js's set-up).  fitFigures: each figure of a slide grows from its natural
    size into the room the slide leaves below its content, up to 90 % of the slide's
    width, keeping its aspect ratio; the slide still fits its 1200x700 canvas. */

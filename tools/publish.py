@@ -1,10 +1,11 @@
 """Turn the chapters into what instructors hand out: slide decks and student handouts.
 
-Not taught in a chapter: `make slides` and `make handouts` run this (README, "For
+A repository tool, not part of the installed d2l_utils package: it reads chapters/ and
+assets/ of a checkout.  `make slides` and `make handouts` run it (README, "For
 instructors").
 
-    python -m d2l_utils.publish decks build/slides         # after nbconvert wrote the decks
-    python -m d2l_utils.publish handouts build/handouts chapters/*.ipynb
+    python tools/publish.py decks build/slides         # after nbconvert wrote the decks
+    python tools/publish.py handouts build/handouts chapters/*.ipynb
 
 Links and images in the chapters are written for a plain viewer of the repository:
 relative to chapters/, other chapters as ``NN_name.ipynb``, figures as
@@ -12,7 +13,7 @@ relative to chapters/, other chapters as ``NN_name.ipynb``, figures as
 assets/ to build/assets/ (``../assets/`` resolves there too) and points chapter
 links at the other decks (``NN_name.slides.html``).
 
-Two fixes to nbconvert's MathJax set-up in the decks (found by tests/test_browser.py):
+Two fixes to nbconvert's MathJax set-up in the decks (tests/test_browser.py checks both):
 on a slide change the template re-renders the slide's formulas after reveal.js has
 centred it, so a slide full of math could end below the screen (``recentre_after_math``);
 and MathJax's automatic line-breaking measured table cells while their formulas were
@@ -20,11 +21,11 @@ out, then broke every formula of a table into one-symbol lines
 (``math_without_linebreaks``).
 
 ``course_style`` makes the decks what a room can read, the same in every chapter and
-offline (issue 22): figures scaled to the slide and centred, one heading scale, slides
+offline: figures scaled to the slide and centred, one heading scale, slides
 laid out from the top (no vertical jump between slides), slide numbers, small
 navigation arrows in the corner, local fonts only, and no mermaid module from a CDN
 (nbconvert's template loads one; no chapter uses mermaid).  The style and the figure
-sizing live in d2l_utils/deck/ (course.css, course.js), inlined into each deck.
+sizing live in tools/deck/ (course.css, course.js), inlined into each deck.
 """
 
 import argparse
@@ -45,25 +46,25 @@ _HREF = re.compile(r'(<a\s[^>]*href=")([^"]+)(")')
 _RERENDER = "MathJax.Hub.Rerender(Reveal.getCurrentSlide());"
 _RECENTRE = ("MathJax.Hub.Rerender(Reveal.getCurrentSlide(), function () {\n"
              "              d2lDeck.fitFigures(Reveal.getCurrentSlide(), Reveal.getConfig());\n"
-             "              Reveal.layout();  // d2l_utils.publish: lay out at the final height\n"
+             "              Reveal.layout();  // tools/publish.py: lay out at the final height\n"
              "              Reveal.dispatchEvent({type: 'mathrendered'});\n"
              "            });")
 _LINEBREAKS = re.compile(r"(linebreaks:\s*\{\s*automatic:\s*)true")
 DECK_STYLE = Path(__file__).resolve().parent / "deck"
-_STYLE_MARK = "<!-- d2l_utils.publish: course deck style -->"
+_STYLE_MARK = "<!-- tools/publish.py: course deck style -->"
 # nbconvert's template imports mermaid from cdnjs in every deck, used or not.
 _MERMAID = re.compile(r'<script type="module">\s*import mermaid from [^<]*</script>\s*')
 # The "simple" theme @imports two Google Fonts; "white" uses the Source Sans Pro files
 # that ship inside reveal.js (vendored by `make slides`).
 _THEME = re.compile(r'(/dist/theme/)simple(\.css")')
 _SLIDE_NUMBER = re.compile(r'slideNumber: "[^"]*",')
-_CONFIG = ("slideNumber: function (slide) {  // d2l_utils.publish: h.v as in the URL #/h/v\n"
+_CONFIG = ("slideNumber: function (slide) {  // tools/publish.py: h.v as in the URL #/h/v\n"
            "              var at = Reveal.getIndices(slide); return [at.h + '.' + (at.v || 0)];\n"
            "            },\n"
            "            center: false,  // every slide from the top: titles do not jump\n"
            "            controlsTutorial: false,")
 _ON_READY = ("Reveal.addEventListener('slidechanged', update);\n"
-             "        Reveal.on('ready', function (event) {  // d2l_utils.publish\n"
+             "        Reveal.on('ready', function (event) {  // tools/publish.py\n"
              "          d2lDeck.fitFigures(event.currentSlide, Reveal.getConfig());\n"
              "          Reveal.layout();\n"
              "        });")
@@ -105,7 +106,7 @@ def math_without_linebreaks(html):
 
 def course_style(html):
     """The deck ``html`` in the course's style, offline (see the module's docstring):
-    d2l_utils/deck/course.css and course.js inlined before ``</head>``, reveal.js set up
+    tools/deck/course.css and course.js inlined before ``</head>``, reveal.js set up
     with slide numbers, slides from the top and figures fitted on every slide change, the
     local-font theme, and no mermaid import.  Unchanged when already styled."""
     if _STYLE_MARK in html:
@@ -209,7 +210,7 @@ def write_handouts(notebooks, out_dir):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(prog="python -m d2l_utils.publish", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python tools/publish.py", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
     decks = sub.add_parser("decks", help="finish nbconvert's decks: assets, chapter "
