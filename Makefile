@@ -232,7 +232,7 @@ slides-zh: $(STAMP)
 	$(VENV)/bin/jupyter nbconvert --to slides --output-dir $(ZH_SLIDES_DIR) $(SLIDES_OPTS) \
 	    $(if $(wildcard $(SLIDES_DIR)/$(VENDOR)/reveal.js/dist/reveal.js),$(subst $(VENDOR)/,../$(VENDOR)/,$(REVEAL_OFFLINE))) \
 	    $(ZH_NOTEBOOKS)
-	@$(PY) -m d2l_utils.publish decks $(ZH_SLIDES_DIR)
+	@$(PY) tools/publish.py decks $(ZH_SLIDES_DIR)
 	@echo "Chinese decks written to $(ZH_SLIDES_DIR)/"
 
 # Chinese text in Chromium (the zh decks and JupyterLab in the browser tests) needs a CJK
