@@ -129,11 +129,19 @@ def speaks_chinese(outputs):
     return bool(tr.CJK.search(json.dumps(outputs, ensure_ascii=False)))
 
 
+def compared_by_nbval(cell):
+    """nbval compares a cell's outputs unless a tag or a first-line comment says not to."""
+    first = "".join(cell["source"]).lstrip().split("\n", 1)[0].strip()
+    return not ({"nbval-ignore-output", "nbval-skip"} & set(cell["metadata"].get("tags", []))
+                or first in ("# NBVAL_IGNORE_OUTPUT", "# NBVAL_SKIP"))
+
+
 def output_differences(english_nb, zh_nb):
-    """Code cells (by id) whose outputs differ, except cells whose output is Chinese."""
+    """Code cells (by id) whose outputs differ where nbval compares them, except cells
+    whose output is Chinese."""
     english = {c["id"]: c for c in english_nb["cells"] if c["cell_type"] == "code"}
     return [cell["id"] for cell in tr.english_cells(zh_nb) if cell["cell_type"] == "code"
-            and not speaks_chinese(cell["outputs"])
+            and compared_by_nbval(cell) and not speaks_chinese(cell["outputs"])
             and comparable(cell["outputs"]) != comparable(english[cell["id"]]["outputs"])]
 
 
@@ -153,6 +161,9 @@ def test_output_comparison_sees_a_changed_number_and_ignores_a_sanitized_time():
     assert output_differences(nb("loss 0.51, 1.2 s\n"), nb("loss 0.51, 3.4 s\n")) == []
     assert output_differences(nb("loss 0.51\n"), nb("loss 0.52\n")) == ["a"]
     assert output_differences(nb("check: not yet\n"), nb("检查：尚未完成\n")) == []
+    ignored = nb("loss 0.52\n")
+    ignored["cells"][0]["metadata"]["tags"] = ["nbval-ignore-output"]
+    assert output_differences(nb("loss 0.51\n"), ignored) == []
 
 
 # ----------------------------------------------------------------------------- the checks fail
