@@ -194,6 +194,12 @@ def test_a_translation_that_drops_or_changes_structure_is_caught(change, part):
     assert any(p.startswith(part) for p in problems), problems
 
 
+def test_a_formula_that_a_line_break_turns_into_a_list_item_is_caught():
+    chinese = CHINESE.replace("$\\ell = -\\log \\hat y_y$", "$\\ell =\n- \\log \\hat y_y$")
+    problems = tr.structure_problems(ENGLISH.replace("= -", "=\n-"), chinese)
+    assert problems and "line starting like a list item" in problems[0]
+
+
 @pytest.fixture
 def one_chapter(tmp_path, monkeypatch):
     """A chapter with two markdown cells and a code cell, and its correct translation,

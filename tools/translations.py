@@ -173,10 +173,19 @@ def structure(markdown):
     }
 
 
+# A line inside a formula that starts like a list item ("+ \\mathbf{v}$"): nbconvert's
+# markdown (the decks) makes it a list and the formula breaks; JupyterLab does not.
+LIST_LINE = re.compile(r"\n[ \t]*([-+*]|\d+[.)])[ \t]")
+
+
 def structure_problems(english, chinese):
-    """One line per part of ``structure`` that the translation does not keep."""
+    """One line per part of ``structure`` that the translation does not keep, and per
+    formula that a line break would turn into a list item in the decks."""
     want, have = structure(english), structure(chinese)
-    problems = []
+    rest = CODE_SPAN.sub(" ", FENCE.sub(" ", chinese))
+    problems = [f"formula {m.group(0)!r} has a line starting like a list item: the decks "
+                "break it there; join the line" for m in INLINE_MATH.finditer(rest)
+                if LIST_LINE.search(m.group(1))]
     for part, items in want.items():
         if items != have[part]:
             lost = [x for x in items if x not in have[part]]
