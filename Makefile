@@ -8,8 +8,6 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed-stamp
 LAB_PORT ?= 8888
-# Jupyter refuses to run as root unless told; containers and CI machines often are root.
-LAB_ROOT := $(if $(filter 0,$(shell id -u)),--ServerApp.allow_root=True)
 NOTEBOOKS := $(sort $(wildcard chapters/[0-9]*.ipynb chapters/A[0-9]*.ipynb))
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_sanitize.cfg \
          --nbval-cell-timeout=300
@@ -17,7 +15,7 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
         tensorboard execute zh zh-text clean
-.PHONY: slides-zh fonts-cjk slides-check handouts browser platform-check portability-entry-busy emulate-arm64 \
+.PHONY: slides-zh fonts-cjk slides-check handouts browser browser-deps platform-check portability-entry-busy emulate-arm64 \
         assignments grade
 
 help:
@@ -36,6 +34,7 @@ help:
 	@echo "make assignments  nbgrader assignments of the chapters' exercises in build/course/"
 	@echo "              (source, student release, hidden tests); make grade: autograde -> grades.csv"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
+	@echo "make browser-deps  install Debian's chromium and a Chinese font for the browser tests (as root)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
@@ -101,20 +100,12 @@ install: $(STAMP)
 data: $(STAMP)
 	$(PY) -m d2l_utils.data fetch
 
-# JupyterLab serves the repository root, so chapters' ../assets/ images load; it opens on
-# the first chapter.  Notebooks from a fresh clone are untrusted and JupyterLab would hide
-# their stored SVG figures until re-run: `jupyter trust` signs them for this user first.
-# LAB_DIR: the folder to serve (tests/test_browser.py serves a copy of chapters/ + assets/).
+# JupyterLab on the repository root, opening the first chapter, with the notebooks trusted
+# (tools/lab.py says why; tests/test_browser.py starts it the same way on a copy).
+# LAB_DIR: the folder to serve.
 LAB_DIR ?= .
-LAB_FIRST := chapters/00_getting_started.ipynb
-LAB_ARGS = --no-browser --ServerApp.ip=127.0.0.1 --ServerApp.port=$(LAB_PORT) \
-    --ServerApp.root_dir=$(LAB_DIR) --LabApp.default_url=/lab/tree/$(LAB_FIRST) $(LAB_ROOT)
 lab: data
-	@$(VENV)/bin/jupyter trust $(wildcard $(LAB_DIR)/chapters/*.ipynb $(LAB_DIR)/chapters-zh/*.ipynb) >/dev/null
-	@echo "Starting JupyterLab at http://127.0.0.1:$(LAB_PORT)/lab (the line with ?token= below opens it)."
-	@echo "Start with $(LAB_FIRST) (it opens by itself), then the chapters in order."
-	@echo "Instructors: Alt+R in a chapter starts its slideshow (README, 'For instructors')."
-	$(VENV)/bin/jupyter lab $(LAB_ARGS)
+	@$(PY) tools/lab.py --port $(LAB_PORT) --dir $(LAB_DIR)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check d2l_utils grading tests bench chapters tools
@@ -138,7 +129,7 @@ notebooks: data
 # Unlike two 2-thread portability entries (chapters/README.md), this pairing does not stall:
 # the as-is pass is mostly single-threaded unit and browser tests.
 CI_PORTABILITY := OPENBLAS_CORETYPE=Haswell OMP_NUM_THREADS=8
-test: data lint fonts-cjk
+test: data lint
 	@$(MAKE) --no-print-directory -j2 -O test-as-is test-portable
 
 test-as-is:
@@ -261,7 +252,7 @@ tensorboard: $(STAMP)
 # Authors: does every slide fit, and can a room read it?  Builds the decks of NOTEBOOKS and
 # checks them in Chromium with the network blocked (tests/browser.py; findings listed in
 # tests/slide_findings.json are reported, not failed); screenshots go to build/slide-check/.
-slides-check: slides fonts-cjk
+slides-check: slides
 	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS)) \
 	    $(patsubst chapters/%.ipynb,$(ZH_SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
 
@@ -282,8 +273,28 @@ grade: data
 	$(PY) -m grading grade $(COURSE_DIR)
 
 # The browser tests alone (tests/test_browser.py; part of `make test`).
-browser: data fonts-cjk
+browser: data
 	$(PY) -m pytest -m browser tests/test_browser.py
+
+# What the browser tests need, prepared before pytest starts (a test never installs or
+# builds; a missing prerequisite skips them naming the target, and fails under CI=true):
+# Chromium, here Debian's chromium installed when run as root, like `make data`'s
+# dataset package; a Chinese font for the Chinese edition (fonts-cjk); and the decks
+# (`make slides`, both editions).
+CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
+test browser: browser-deps slides
+slides-check: browser-deps
+browser-deps: fonts-cjk
+	@if [ -x "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "installing Debian's chromium (for the browser tests)"; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "warning: no Chromium at $(CHROMIUM) or on PATH: the browser tests will skip"; \
+	  echo "  (fail under CI=true); sudo apt-get install chromium, or make CHROMIUM=/path/to/it"; \
+	fi
 
 bench: data
 	$(PY) bench/bench.py

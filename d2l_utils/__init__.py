@@ -26,19 +26,12 @@ from .data import (
 
 # --- metrics and training: chapters/03_softmax_from_scratch.ipynb ---
 from .metrics import Accumulator, Timer, accuracy, evaluate_accuracy
-from .training import Callback, History, TrainState, predict_ch3, sgd, train_ch3
+from .training import History, TrainState, sgd, train_ch3
+from .evaluation import predict_ch3
 
 # --- plotting: chapters/01 and 03 ---
-from .plotting import (
-    Animator,
-    plot,
-    plt,
-    set_axes,
-    set_figsize,
-    show_fashion_mnist,
-    show_images,
-    use_svg_display,
-)
+from .plotting import Animator, plot, plt, set_axes, set_figsize, use_svg_display
+from .images import show_fashion_mnist, show_images
 
 # --- multilayer perceptrons: chapters/06_mlp_from_scratch.ipynb and 07 ---
 from .mlp import (
@@ -64,21 +57,24 @@ from .evaluation import confusion_matrix, misclassified, show_confusion_matrix
 from .checks import check_cross_entropy, check_huber, check_softmax, check_stable_softmax
 
 # --- training in practice: chapters/11_training_in_practice.ipynb ---
-from .checkpoints import (
+from .checkpoints import CheckpointError, best_checkpoint, latest_checkpoint, load_checkpoint
+
+# --- callbacks, the training loop's extensions: chapters/05, 09 and 11 ---
+from .callbacks import (
+    BatchLosses,
+    Callback,
     Checkpoint,
-    CheckpointError,
-    best_checkpoint,
-    latest_checkpoint,
-    load_checkpoint,
+    EarlyStopping,
+    ProgressBar,
+    TensorBoardLogger,
 )
-from .monitoring import ProgressBar, TensorBoardLogger
 
 # --- regularization: chapters/09_regularization.ipynb ---
-from .regularization import EarlyStopping, dropout, l1_penalty, l2_penalty
+from .regularization import dropout, l1_penalty, l2_penalty
 from .augmentation import Augmented, random_flip_lr, random_shift
 
 # --- tuning: chapters/05_hyperparameters.ipynb ---
-from .tuning import BatchLosses, best_within, results_table, sweep, with_batch_size
+from .tuning import best_within, results_table, sweep, with_batch_size
 
 # --- backpropagation by hand in NumPy: chapters/08_backprop_numpy.ipynb ---
 from . import numpy_net

@@ -8,21 +8,8 @@ normalization.  ``train_ch5`` is the course's one training loop,
 
 from mxnet.gluon import loss as gloss
 
-from .training import Callback, train_ch3
-
-
-class EpochLog(Callback):
-    """Print ``epoch N, loss ..., train acc ..., test acc ..., time ... sec`` after each epoch.
-
-    The line the book's ``train_ch5`` prints (section 5.5); the time is the
-    epoch's training plus its test evaluation.
-    """
-
-    def on_epoch_end(self, state):
-        h = state.history
-        test = f', test acc {h.test_acc[-1]:.3f}' if h.test_acc else ''
-        print(f'epoch {state.epoch}, loss {h.train_loss[-1]:.4f}, train acc '
-              f'{h.train_acc[-1]:.3f}{test}, time {h.seconds[-1]:.1f} sec')
+from .callbacks.reporting import EpochLog
+from .training import train_ch3
 
 
 def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs, *,
@@ -32,7 +19,8 @@ def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs, 
     The book's signature (section 5.5): ``net`` a Gluon block initialized on
     ``ctx`` (e.g. ``d2l.try_gpu()``), ``trainer`` a ``gluon.Trainer`` over
     its parameters, ``trainer.step(batch_size)`` after each batch.  Prints
-    ``training on <ctx>``, then ``EpochLog``'s line per epoch; batches and
+    ``training on <ctx>``, then one line per epoch with its time
+    (``EpochLog(seconds=True)``); batches and
     ``evaluate_accuracy(test_iter, net, ctx)`` run on ``ctx``.  Returns None,
     like the book (``train_ch3(..., ctx=ctx)`` returns the ``History``).
     Runs through ``train_ch3``, so it checks its arguments and the net's
@@ -43,4 +31,4 @@ def train_ch5(net, train_iter, test_iter, batch_size, trainer, ctx, num_epochs, 
     print('training on', ctx)
     train_ch3(net, train_iter, test_iter, gloss.SoftmaxCrossEntropyLoss(), num_epochs,
               batch_size, trainer=trainer, ctx=ctx, verbose=False, plot=plot,
-              callbacks=[EpochLog(), *callbacks])
+              callbacks=[EpochLog(seconds=True), *callbacks])

@@ -1,15 +1,42 @@
-"""Where a trained classifier errs: a confusion matrix and the misclassified examples.
+"""Where a trained classifier errs: its predictions on a few images, a confusion matrix
+and the misclassified examples.
 
-Introduced in chapters/04_softmax_concise_gluon.ipynb.  Both helpers run the
-net over a data iterator batch by batch, read each batch's predictions once,
-and return NumPy arrays, so the results can be printed, plotted or compared.
+Introduced in chapters/03_softmax_from_scratch.ipynb (``predict_ch3``) and
+chapters/04_softmax_concise_gluon.ipynb.  ``confusion_matrix`` and
+``misclassified`` run the net over a data iterator batch by batch, read each
+batch's predictions once, and return NumPy arrays, so the results can be
+printed, plotted or compared.
 """
 
 import numpy as np
 
+from .arguments import check_number
 from .data import get_fashion_mnist_labels
+from .images import show_images
 from .metrics import check_scores, net_context
 from .plotting import plt, use_svg_display
+
+__all__ = ["predict_ch3", "confusion_matrix", "show_confusion_matrix", "misclassified"]
+
+
+def predict_ch3(net, test_iter, n=6):
+    """Show the first ``n`` images of ``test_iter``, titled 'true\\npredicted'; return the axes.
+
+    Introduced in chapters/03_softmax_from_scratch.ipynb.
+    """
+    check_number("predict_ch3: n", n, int, 1)
+    batch = next(iter(test_iter), None)
+    if batch is None:
+        raise ValueError("predict_ch3: test_iter yielded no batches")
+    X, y = batch
+    ctx = net_context(net)
+    y_hat = net(X if ctx is None else X.as_in_context(ctx))
+    check_scores(y_hat, y, "predict_ch3")
+    n = min(n, y.shape[0])
+    trues = get_fashion_mnist_labels(y[:n])
+    preds = get_fashion_mnist_labels(y_hat[:n].argmax(axis=1))
+    titles = [true + '\n' + pred for true, pred in zip(trues, preds, strict=True)]
+    return show_images(X[:n], 1, n, titles=titles)
 
 
 def _batches(data_iter, net, caller, name):
@@ -103,8 +130,7 @@ def misclassified(net, data_iter, n=10, *, name="data_iter"):
     ``d2l.show_images`` and ``d2l.get_fashion_mnist_labels``.  Introduced in
     chapters/04_softmax_concise_gluon.ipynb.
     """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"misclassified: n must be an int >= 1, got {n!r}")
+    check_number("misclassified: n", n, int, 1)
     images, true, pred = [], [], []
     for X, y, y_hat in _batches(data_iter, net, "misclassified", name):
         _check_labels(y, y_hat.shape[1], "misclassified")

@@ -11,6 +11,8 @@ import mxnet as mx
 import numpy as np
 from mxnet import gluon, nd
 
+from .arguments import check_number
+
 
 class Timer:
     """Record several running times (seconds); starts on creation.
@@ -61,8 +63,7 @@ class Accumulator:
     max_pending = 256  # collected NDArrays per sum before they are folded into one
 
     def __init__(self, n):
-        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-            raise ValueError(f"Accumulator: n must be an int >= 1, got {n!r}")
+        check_number("Accumulator: n", n, int, 1)
         self.data = [0.0] * n
         self._pending = [[] for _ in range(n)]
 

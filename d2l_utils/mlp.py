@@ -5,12 +5,11 @@ Introduced in chapters/06_mlp_from_scratch.ipynb (from scratch) and
 chapters/07_mlp_concise_gluon.ipynb (with Gluon).
 """
 
-import numbers
-
 import numpy as np
 from mxnet import autograd, nd
 from mxnet.gluon import nn
 
+from .arguments import check_number
 from .plotting import plt, set_axes, use_svg_display
 
 __all__ = ["ACTIVATIONS", "activation_and_grad", "plot_activations", "make_rings",
@@ -85,8 +84,7 @@ def make_rings(n=400, noise=0.15, seed=0):
     plus Gaussian ``noise``.  Drawn from a private generator (``seed``), so
     the global seed does not move.  Introduced in chapters/06_mlp_from_scratch.ipynb.
     """
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or n < 2:
-        raise ValueError(f"make_rings: n must be an int >= 2, got {n!r}")
+    n = check_number("make_rings: n", n, int, 2)
     rng = np.random.default_rng(seed)
     y = np.arange(n) % 2
     radius = np.where(y == 0, rng.uniform(0, 0.8, n), rng.uniform(1.2, 1.8, n))
@@ -174,10 +172,10 @@ def mlp_param_count(sizes):
     chapters/06_mlp_from_scratch.ipynb.
     """
     sizes = list(sizes)
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, numbers.Integral)
-                             or s < 1 for s in sizes):
+    if len(sizes) < 2:
         raise ValueError(f"mlp_param_count: sizes must be >= 2 positive ints "
                          f"(inputs, hidden..., outputs), got {sizes!r}")
+    sizes = [check_number(f"mlp_param_count: sizes[{i}]", s, int, 1) for i, s in enumerate(sizes)]
     return sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:], strict=True))
 
 
@@ -189,9 +187,7 @@ def mlp_net(hidden, num_outputs=10, activation="relu"):
     ('relu', 'sigmoid', 'tanh', 'softrelu') or None.  Introduced in
     chapters/07_mlp_concise_gluon.ipynb.
     """
-    hidden = list(hidden)
-    if any(isinstance(h, bool) or not isinstance(h, numbers.Integral) or h < 1 for h in hidden):
-        raise ValueError(f"mlp_net: hidden must be positive ints, got {hidden!r}")
+    hidden = [check_number(f"mlp_net: hidden[{i}]", h, int, 1) for i, h in enumerate(hidden)]
     net = nn.HybridSequential()
     for units in hidden:
         net.add(nn.Dense(units, activation=activation))

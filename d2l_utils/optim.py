@@ -18,6 +18,9 @@ import mxnet as mx
 import numpy as np
 from mxnet import autograd, gluon, nd
 
+from .arguments import check_number
+from .trainer_state import optimizer_states
+
 # name -> (Gluon optimizer, default hyperparameters); the from-scratch updates use the same.
 OPTIMIZERS = {
     'sgd': ('sgd', {}),
@@ -132,25 +135,19 @@ def make_schedule(kind, lr, num_updates, *, warmup_steps=0, factor=0.1, steps=No
     if kind not in SCHEDULES:
         raise ValueError(f"make_schedule: unknown kind {kind!r}; choose one of "
                          f"{', '.join(map(repr, SCHEDULES))}")
-    if not (isinstance(lr, int | float) and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"make_schedule: lr must be a finite number > 0, got {lr!r}")
-    if isinstance(num_updates, bool) or not isinstance(num_updates, int) or num_updates < 1:
-        raise ValueError(f"make_schedule: num_updates must be an int >= 1 (epochs times "
-                         f"batches per epoch), got {num_updates!r}")
-    if not isinstance(warmup_steps, int) or not 0 <= warmup_steps < num_updates:
-        raise ValueError(f"make_schedule: warmup_steps must be an int in [0, num_updates), "
-                         f"got {warmup_steps!r}")
+    lr = check_number("make_schedule: lr", lr, float, above=0)
+    num_updates = check_number("make_schedule: num_updates", num_updates, int, 1)
+    warmup_steps = check_number("make_schedule: warmup_steps", warmup_steps, int, 0,
+                                num_updates - 1)
     warm = {'base_lr': lr, 'warmup_steps': warmup_steps, 'warmup_begin_lr': 0.0}
     if kind == 'constant':
         return mx.lr_scheduler.FactorScheduler(step=num_updates + 1, factor=1.0, **warm)
     if kind == 'cosine':
         return mx.lr_scheduler.CosineScheduler(num_updates, final_lr=final_lr, **warm)
-    if not 0 < factor <= 1:
-        raise ValueError(f"make_schedule: factor must be in (0, 1], got {factor!r}")
+    check_number("make_schedule: factor", factor, float, high=1, above=0)
     if kind == 'factor':
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"make_schedule: 'factor' needs steps=an int >= 1 (updates "
-                             f"between decays), got {steps!r}")
+        steps = check_number("make_schedule: steps (updates between decays, which 'factor' "
+                             "needs)", steps, int, 1)
         return mx.lr_scheduler.FactorScheduler(step=steps, factor=factor, **warm)
     if (not isinstance(steps, list | tuple) or not steps
             or any(not isinstance(s, int) or s < 1 for s in steps)
@@ -180,9 +177,7 @@ def make_trainer(net, name, lr, schedule=None, **hyper):
     chapters/10_optimization.ipynb.
     """
     _check_name(name, "make_trainer")
-    if not (isinstance(lr, int | float) and not isinstance(lr, bool)
-            and math.isfinite(lr) and lr > 0):
-        raise ValueError(f"make_trainer: lr must be a finite number > 0, got {lr!r}")
+    check_number("make_trainer: lr", lr, float, above=0)
     gluon_name, defaults = OPTIMIZERS[name]
     options = {**defaults, **hyper, 'learning_rate': lr}
     if schedule is not None:
@@ -224,7 +219,7 @@ def gluon_steps(name, weights, grads, lr, **hyper):
                         for p, g in zip(params, step_grads, strict=True))
         total.backward()
         trainer.step(1)
-        states = trainer._updaters[0].states  # Gluon's per-parameter optimizer states
+        states, _ = optimizer_states(trainer)  # {index in params: state}
         out.append(([p.data().asnumpy() for p in params],
                     [_state_numpy(name, states[i]) for i in range(len(params))]))
     return out

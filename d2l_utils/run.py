@@ -22,67 +22,34 @@ import shutil
 import signal
 import sys
 
-from mxnet import gluon, init, nd
-from mxnet.gluon import nn
+from mxnet import gluon, init
 
-from .arguments import check_number, number_type
-from .checkpoints import (
-    Checkpoint,
-    CheckpointError,
-    best_checkpoint,
-    latest_checkpoint,
-    list_checkpoints,
-    load_checkpoint,
-)
-from .data import DataError, get_fashion_mnist_labels, load_data_fashion_mnist, split_train_valid
+from .arguments import UsageError, number_type
+from .callbacks import Checkpoint, ProgressBar, TensorBoardLogger
+from .checkpoints import CheckpointError, best_checkpoint, latest_checkpoint, list_checkpoints
+from .data import DataError, load_data_fashion_mnist, split_train_valid
 from .device import set_seed
-from .image_input import load_image
-from .monitoring import ProgressBar, TensorBoardLogger
+from .language import get_language
+from .language import text as _text  # _run_dir's argument is named text
+from .mlp import mlp_net
+from .run_predict import TEST_IMAGES, predict
 from .runfolder import (
+    MAX_LAYERS,
     RunFolderError,
     RunLock,
-    available_memory,
+    check_memory,
     check_writable,
-    memory_estimate,
     read_config,
+    run_paths,
     write_remedy,
 )
 from .safe_files import write_json
 from .training import train_ch3
 
-__all__ = ["build_mlp", "main"]
+__all__ = ["main", "parser"]
 
-TRAIN_IMAGES, TEST_IMAGES = 60000, 10000
-MAX_EPOCHS, MAX_LAYERS = 10000, 8
+TRAIN_IMAGES, MAX_EPOCHS = 60000, 10000
 _CONFIG = ("hidden", "optimizer", "lr", "batch_size", "seed", "valid_size", "train_limit")
-
-
-class UsageError(Exception):
-    """A problem with the command line or the run folder (exit status 2)."""
-
-
-def build_mlp(hidden):
-    """784-h1-...-10 with ReLU, e.g. ``build_mlp([64])`` (the TF1 script's sizes)."""
-    net = nn.HybridSequential()
-    for units in hidden:
-        net.add(nn.Dense(units, activation="relu"))
-    net.add(nn.Dense(10))
-    return net
-
-
-def _paths(run_dir):
-    return (os.path.join(run_dir, "config.json"), os.path.join(run_dir, "checkpoints"),
-            os.path.join(run_dir, "logs"))
-
-
-def _check_memory(hidden, batch_size, optimizer="sgd"):
-    need, have = memory_estimate(hidden, batch_size, optimizer), available_memory()
-    if need > 0.8 * have:
-        sizes = "-".join(map(str, [784, *hidden, 10]))
-        raise UsageError(f"a {sizes} network with batches of {batch_size} needs about "
-                         f"{need / 1e9:.1f} GB (parameters, gradients, optimizer state, "
-                         f"activations); {have / 1e9:.1f} GB are available: use fewer --hidden "
-                         "units or a smaller --batch-size")
 
 
 def _check_train_sizes(args):
@@ -95,9 +62,11 @@ def _check_train_sizes(args):
                          f"be below the {images} images used (--train-limit)")
     train_images = images - args.valid_size
     if args.batch_size > train_images:
-        raise UsageError(f"--batch-size {args.batch_size} is larger than the {train_images} "
-                         "training images; use a smaller batch")
-    _check_memory(args.hidden, args.batch_size, args.optimizer)
+        raise UsageError(_text(f"--batch-size {args.batch_size} is larger than the "
+                               f"{train_images} training images; use a smaller batch",
+                               f"--batch-size {args.batch_size} 大于 {train_images} 张训练图像；"
+                               "请用更小的批量"))
+    check_memory(args.hidden, args.batch_size, args.optimizer)
 
 
 def _check_config(args, config, config_path, checkpoints):
@@ -106,8 +75,10 @@ def _check_config(args, config, config_path, checkpoints):
         return  # a config without checkpoints is a run that never saved: start it again
     diff = ", ".join(f"--{k.replace('_', '-')} {old.get(k)} (now {config[k]})"
                      for k in config if old.get(k) != config[k]) or "other options"
-    raise UsageError(f"{args.run_dir} holds a run trained with {diff}; resume it with the "
-                     "same options or choose another --run-dir")
+    raise UsageError(_text(f"{args.run_dir} holds a run trained with {diff}; resume it with "
+                           "the same options or choose another --run-dir",
+                           f"{args.run_dir} 中是用 {diff} 训练的运行；请用相同的选项恢复它，"
+                           "或另选一个 --run-dir"))
 
 
 def _load_data(args):
@@ -121,7 +92,7 @@ def _load_data(args):
 def train(args):
     _check_train_sizes(args)
     config = {k: getattr(args, k) for k in _CONFIG}
-    config_path, checkpoints, logs = _paths(args.run_dir)
+    config_path, checkpoints, logs = run_paths(args.run_dir)
     created = not os.path.exists(args.run_dir)
     check_writable(args.run_dir)
     lock, logger, started = RunLock(args.run_dir).acquire(), None, False
@@ -132,7 +103,7 @@ def train(args):
         for folder in (checkpoints, logs):
             check_writable(folder)
         train_iter, valid_iter = _load_data(args)
-        net = build_mlp(args.hidden)
+        net = mlp_net(args.hidden)
         net.initialize(init.Xavier())
         net.hybridize()
         trainer = gluon.Trainer(net.collect_params(), args.optimizer, {"learning_rate": args.lr})
@@ -140,6 +111,8 @@ def train(args):
         if not args.no_tensorboard:  # before Checkpoint: an epoch is logged, then saved
             logger = TensorBoardLogger(logs)
             callbacks.append(logger)
+        # seed: reseed MXNet every epoch, so a resumed run ends bit for bit as an
+        # uninterrupted one (Checkpoint's docstring)
         callbacks.append(Checkpoint(checkpoints, every=args.every, keep=args.keep,
                                     seed=args.seed))
         if not args.no_progress:
@@ -163,72 +136,9 @@ def train(args):
     return 0
 
 
-def _checkpoint(args):
-    folder = _paths(args.run_dir)[1]
-    if args.checkpoint in ("best", "latest"):
-        if os.path.exists(folder) and not os.path.isdir(folder):
-            raise UsageError(f"{folder} is a file, not a folder of checkpoints")
-        path = (best_checkpoint if args.checkpoint == "best" else latest_checkpoint)(folder)
-        if path is None:
-            raise UsageError(f"no checkpoint in {folder}; train first: python -m "
-                             f"d2l_utils.run train --run-dir {args.run_dir}")
-        return path
-    if not os.path.isdir(args.checkpoint):
-        raise UsageError(f"--checkpoint {args.checkpoint}: no such checkpoint folder")
-    return args.checkpoint
-
-
-def _hidden(args):
-    if args.hidden:
-        return args.hidden
-    config_path = _paths(args.run_dir)[0]
-    config = read_config(config_path)
-    if config is None:
-        raise UsageError(f"{args.run_dir} has no config.json; say the network with --hidden")
-    try:
-        hidden = [check_number("hidden", units, int, 1) for units in config.get("hidden")]
-    except (TypeError, ValueError) as err:
-        raise UsageError(f"{config_path}: {err}; say the network with --hidden") from None
-    if not 1 <= len(hidden) <= MAX_LAYERS:
-        raise UsageError(f"{config_path}: hidden must list 1 to {MAX_LAYERS} layer sizes; say "
-                         "the network with --hidden")
-    return hidden
-
-
-def predict(args):
-    hidden = _hidden(args)
-    _check_memory(hidden, args.n)
-    path = _checkpoint(args)
-    net = build_mlp(hidden)
-    net.initialize()
-    net(nd.zeros((1, 784)))  # infer the shapes, so a checkpoint of another shape is caught
-    load_checkpoint(path, net)
-    print(f"checkpoint {path} (784-{'-'.join(map(str, hidden))}-10)")
-    if args.image:
-        for image_path in args.image:
-            try:
-                image = load_image(image_path)
-            except ValueError as err:
-                raise UsageError(str(err)) from None
-            probs = nd.softmax(net(nd.array(image).reshape((1, -1))))[0].asnumpy()
-            top = probs.argsort()[::-1][:3]
-            ranked = ", ".join(f"{name} {probs[i]:.2f}" for name, i in
-                               zip(get_fashion_mnist_labels(top), top, strict=True))
-            print(f"{image_path}: {ranked}")
-        return 0
-    _, test_iter = load_data_fashion_mnist(args.n, root=args.data_dir)
-    X, y = next(iter(test_iter))
-    predicted = net(X).argmax(axis=1)
-    for i, (true, pred) in enumerate(zip(get_fashion_mnist_labels(y),
-                                         get_fashion_mnist_labels(predicted), strict=True)):
-        print(f"{i:4d}  true {true:<11} predicted {pred:<11} {'ok' if true == pred else 'WRONG'}")
-    print(f"accuracy on these {len(y)}: {(predicted == y).mean().asscalar():.3f}")
-    return 0
-
-
 class _Parser(argparse.ArgumentParser):
     def error(self, message):  # not argparse's usage block plus message: the promise is one line
-        raise UsageError(f"{message} (see --help)")
+        raise UsageError(_text(f"{message} (see --help)", f"{message}（见 --help）"))
 
 
 def _run_dir(text):
@@ -292,11 +202,13 @@ def _error(message):
 
 
 def _resume_hint(args, argv):
-    latest = latest_checkpoint(_paths(args.run_dir)[1]) if args.command == "train" else None
+    latest = latest_checkpoint(run_paths(args.run_dir)[1]) if args.command == "train" else None
     again = "python -m d2l_utils.run " + " ".join(map(shlex.quote, argv))
     if latest is None:
-        return f"no checkpoint was written yet; start again with: {again}"
-    return f"the last checkpoint is {latest}; resume from it with: {again}"
+        return _text(f"no checkpoint was written yet; start again with: {again}",
+                     f"还没有写入任何检查点；请重新开始：{again}")
+    return _text(f"the last checkpoint is {latest}; resume from it with: {again}",
+                 f"最近的检查点是 {latest}；从它恢复：{again}")
 
 
 def _interrupt(signum, frame):
@@ -305,6 +217,10 @@ def _interrupt(signum, frame):
 
 def main(argv=None):
     argv = sys.argv[1:] if argv is None else [str(a) for a in argv]
+    try:
+        get_language()  # an invalid D2L_LANGUAGE is an error line, before anything runs
+    except ValueError as err:
+        return _error(err)
     try:
         args = parser().parse_args(argv)
     except UsageError as err:
@@ -317,12 +233,15 @@ def main(argv=None):
     except OSError as err:  # while training: a full disk, a folder made read-only
         what = err.strerror or str(err)
         where = f" ({err.filename})" if err.filename else ""
-        return _error(f"cannot write into {args.run_dir}: {what}{where}; {write_remedy(err)}; "
+        return _error(_text(f"cannot write into {args.run_dir}: {what}{where}; "
+                            f"{write_remedy(err)}; ",
+                            f"无法写入 {args.run_dir}：{what}{where}；{write_remedy(err)}；")
                       + _resume_hint(args, argv))
     except MemoryError:
-        return _error("out of memory; use fewer --hidden units or a smaller --batch-size")
+        return _error(_text("out of memory; use fewer --hidden units or a smaller --batch-size",
+                            "内存不足；请减少 --hidden 的单元数，或用更小的 --batch-size"))
     except KeyboardInterrupt:
-        return _error("interrupted; " + _resume_hint(args, argv))
+        return _error(_text("interrupted; ", "已中断；") + _resume_hint(args, argv))
     finally:
         signal.signal(signal.SIGTERM, previous)
 

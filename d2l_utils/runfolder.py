@@ -12,14 +12,24 @@ import socket
 import tempfile
 import time
 
+from .language import text
 from .safe_files import normal_mode
 
-__all__ = ["RunFolderError", "RunLock", "check_writable", "write_remedy", "read_config",
-           "memory_estimate", "available_memory"]
+# Deepest network the command line builds (--hidden sizes).
+MAX_LAYERS = 8
+
+__all__ = ["RunFolderError", "RunLock", "run_paths", "check_writable", "write_remedy",
+           "read_config", "memory_estimate", "available_memory", "check_memory"]
 
 
 class RunFolderError(Exception):
     """The run folder cannot be used as asked; the message says what to do."""
+
+
+def run_paths(run_dir):
+    """(config.json, checkpoints/, logs/) of a run folder."""
+    return (os.path.join(run_dir, "config.json"), os.path.join(run_dir, "checkpoints"),
+            os.path.join(run_dir, "logs"))
 
 
 class RunLock:
@@ -90,8 +100,10 @@ def check_writable(folder):
 def write_remedy(err):
     """What to do about an OSError from writing into the run folder."""
     if err.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return "free some disk space, then run the same command again"
-    return "make it writable or use another --run-dir"
+        return text("free some disk space, then run the same command again",
+                    "请释放一些磁盘空间，然后再运行同一条命令")
+    return text("make it writable or use another --run-dir",
+                "请让它可写，或另选一个 --run-dir")
 
 
 def read_config(path):
@@ -130,3 +142,18 @@ def available_memory():
     except OSError:
         pass
     return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+
+
+def check_memory(hidden, batch_size, optimizer="sgd"):
+    """RunFolderError if training (or predicting) would take more than 80% of the free memory."""
+    need, have = memory_estimate(hidden, batch_size, optimizer), available_memory()
+    if need > 0.8 * have:
+        sizes = "-".join(map(str, [784, *hidden, 10]))
+        raise RunFolderError(text(f"a {sizes} network with batches of {batch_size} needs about "
+                                  f"{need / 1e9:.1f} GB (parameters, gradients, optimizer "
+                                  f"state, activations); {have / 1e9:.1f} GB are available: "
+                                  "use fewer --hidden units or a smaller --batch-size",
+                                  f"批量为 {batch_size} 的 {sizes} 网络大约需要 "
+                                  f"{need / 1e9:.1f} GB（参数、梯度、优化器状态、激活值），"
+                                  f"可用的只有 {have / 1e9:.1f} GB：请减少 --hidden 的单元数，"
+                                  "或用更小的 --batch-size"))

@@ -24,8 +24,8 @@ from mxnet import nd
 
 from .arguments import check_number
 
-__all__ = ["ARRAYS", "META", "LEGACY", "save_trainer_state", "load_trainer_state",
-           "TrainerStateError"]
+__all__ = ["ARRAYS", "META", "LEGACY", "save_trainer_state", "read_trainer_state",
+           "load_trainer_state", "optimizer_states", "parameter_order", "TrainerStateError"]
 
 ARRAYS, META, LEGACY = "trainer.params", "trainer.json", "trainer.states"
 FORMAT = 1
@@ -60,16 +60,42 @@ def _plain(value):
     return isinstance(value, int | float | str) and not isinstance(value, bool)
 
 
-def save_trainer_state(trainer, folder):
-    """Write ``trainer``'s optimizer state into ``folder`` as trainer.params + trainer.json."""
+def optimizer_states(trainer, folder=None):
+    """``(states, optimizer)``: the trainer's per-parameter states {index: None | NDArray |
+    tuple} and a copy of its optimizer, read through ``save_states``, Gluon's public way.
+
+    ``folder``: where the temporary file goes (default: the system's temporary folder).
+    """
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-states-")
     os.close(fd)
     try:
         trainer.save_states(tmp)
         with open(tmp, "rb") as f:
-            states, optimizer = pickle.load(f)  # MXNet's own file of a moment ago
+            return pickle.load(f)  # MXNet's own file of a moment ago
     finally:
         os.unlink(tmp)
+
+
+def parameter_order(trainer, names):
+    """The name (``names[parameter]``) of each of the trainer's parameters, by state index.
+
+    The optimizer state is indexed by the parameter's place in the trainer, and a
+    Trainer given a ParameterDict sorts it by the prefixed names ('dense10_bias' before
+    'dense9_bias'), which depend on how many layers the process built before: the same
+    network can have another order in the next process.  Gluon 1.9 has no public
+    accessor for that order, so this reads ``Trainer._params``
+    (tests/test_checkpoints_trainer.py pins it).
+    """
+    return [names.get(p, p.name) for p in trainer._params]
+
+
+def save_trainer_state(trainer, folder, names=None):
+    """Write ``trainer``'s optimizer state into ``folder`` as trainer.params + trainer.json.
+
+    ``names``: {Parameter: stable name} (the network's structural names), saved with
+    the state so that it resumes onto the right parameters whatever their order.
+    """
+    states, optimizer = optimizer_states(trainer, folder)
     arrays = {}
     spec = [[index, _flatten(state, f"s{index}", arrays)] for index, state in states.items()]
     scheduler = optimizer.lr_scheduler
@@ -80,15 +106,19 @@ def save_trainer_state(trainer, folder):
             "learning_rate": optimizer.lr,
             "lr_scheduler": None if scheduler is None else
             {k: v for k, v in vars(scheduler).items() if _plain(v)},
-            "states": spec}
+            "states": spec,
+            "params": None if names is None else parameter_order(trainer, names)}
     nd.save(os.path.join(folder, ARRAYS), arrays)
     with open(os.path.join(folder, META), "w") as f:
         json.dump(meta, f)
 
 
-def read_trainer_state(folder, trainer):
+def read_trainer_state(folder, trainer, names=None):
     """The state saved in ``folder``, checked against ``trainer``'s optimizer, ready for
-    ``load_trainer_state``; TrainerStateError says what is wrong.  Changes nothing."""
+    ``load_trainer_state``; TrainerStateError says what is wrong.  Changes nothing.
+
+    ``names`` as for ``save_trainer_state``: the saved states go to the parameters of
+    the same names, wherever the trainer puts them."""
     if not os.path.exists(os.path.join(folder, META)) \
             and os.path.exists(os.path.join(folder, LEGACY)):
         raise TrainerStateError(
@@ -119,7 +149,24 @@ def read_trainer_state(folder, trainer):
     if meta.get("optimizer") != name:
         raise TrainerStateError(f"its optimizer state is {meta.get('optimizer')!r}'s, but the "
                                 f"trainer uses {name!r}")
+    if names is not None and meta.get("params") is not None:
+        counts, states = _reordered(meta["params"], parameter_order(trainer, names), counts,
+                                    states)
     return meta, counts, states
+
+
+def _reordered(saved, current, counts, states):
+    """``counts`` and ``states`` moved from the saved parameter order to the current one."""
+    if not isinstance(saved, list) or sorted(map(str, saved)) != sorted(current):
+        raise TrainerStateError(f"its optimizer state is for the parameters {saved}, but the "
+                                f"trainer has {current}")
+    index = {old: current.index(name) for old, name in enumerate(saved)}
+    try:
+        return ({device: {index[i]: c for i, c in pairs.items()}
+                 for device, pairs in counts.items()},
+                {index[i]: state for i, state in states.items()})
+    except KeyError as err:
+        raise TrainerStateError(f"{META} is damaged (no parameter {err})") from None
 
 
 def load_trainer_state(trainer, saved):

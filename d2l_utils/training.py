@@ -1,11 +1,14 @@
-"""Training a classifier the first-edition way: sgd, train_ch3, predict_ch3.
+"""Training a classifier the first-edition way: sgd and train_ch3.
 
 ``train_ch3`` is the course's one training loop.  Introduced in
 chapters/03_softmax_from_scratch.ipynb (from scratch, ``params`` and ``lr``)
 and chapters/04_softmax_concise_gluon.ipynb (``trainer``).  Later chapters
 extend it without copying it: ``valid_iter`` (held-out data, chapter 05) and
-``callbacks`` (early stopping, checkpoints, logging, progress bars), small
-objects whose ``on_*`` methods the loop calls at fixed points.
+``callbacks`` (d2l_utils.callbacks: early stopping, checkpoints, logging,
+progress bars), small objects whose ``on_*`` methods the loop calls at fixed
+points.  The epoch line and the live plot are such callbacks too, installed
+by ``train_ch3`` itself.  ``predict_ch3`` is in ``evaluation`` (importable
+from here).
 """
 
 import math
@@ -13,7 +16,11 @@ from dataclasses import dataclass, field
 
 from mxnet import autograd, nd
 
-from .data import get_fashion_mnist_labels
+from .arguments import check_number
+from .callbacks.base import Callback
+from .callbacks.reporting import reporters
+from .callbacks.stopping import StopOnDivergence
+from .evaluation import predict_ch3
 from .metrics import (
     Accumulator,
     Timer,
@@ -22,7 +29,8 @@ from .metrics import (
     evaluate_accuracy,
     net_context,
 )
-from .plotting import Animator, in_jupyter_kernel, show_images
+
+__all__ = ["Callback", "History", "TrainState", "predict_ch3", "sgd", "train_ch3"]
 
 
 def sgd(params, lr, batch_size):
@@ -91,51 +99,12 @@ class TrainState:
         return self.trainer.learning_rate if self.trainer is not None else self.scratch_lr
 
 
-class Callback:
-    """Base class of the loop's extensions: override the hooks you need.
-
-    ``on_train_begin(state)`` before the first epoch, ``on_epoch_begin(state)``
-    before each epoch, ``on_batch_end(state)`` after each update,
-    ``on_epoch_end(state)`` after each epoch's metrics are in
-    ``state.history``, ``on_train_end(state)`` at the end (also after an
-    early stop).  Set ``state.stop = "reason"`` to stop.  Introduced in
-    chapters/05_hyperparameters.ipynb.
-    """
-
-    def on_train_begin(self, state):
-        pass
-
-    def on_epoch_begin(self, state):
-        pass
-
-    def on_batch_end(self, state):
-        pass
-
-    def on_epoch_end(self, state):
-        pass
-
-    def on_train_end(self, state):
-        pass
-
-
-def _positive_int(name, value):
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-        raise ValueError(f"train_ch3: {name} must be an int >= 1, got {value!r}")
-
-
-def _check_lr(lr):
-    if isinstance(lr, bool) or not isinstance(lr, int | float):
-        raise TypeError(f"train_ch3: lr must be a number, got {type(lr).__name__} {lr!r}")
-    if not (math.isfinite(lr) and lr > 0):
-        raise ValueError(f"train_ch3: lr must be a finite number > 0, got {lr!r}")
-
-
 def _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer, callbacks):
     if not callable(net) or not callable(loss):
         raise TypeError("train_ch3: net and loss must be callables, "
                         f"got net={type(net).__name__}, loss={type(loss).__name__}")
-    _positive_int("num_epochs", num_epochs)
-    _positive_int("batch_size", batch_size)
+    check_number("train_ch3: num_epochs", num_epochs, int, 1)
+    check_number("train_ch3: batch_size", batch_size, int, 1)
     for cb in callbacks:
         if not isinstance(cb, Callback):
             raise TypeError(f"train_ch3: callbacks must be d2l.Callback objects, got {cb!r}")
@@ -152,7 +121,7 @@ def _check_train_args(net, loss, num_epochs, batch_size, params, lr, trainer, ca
     if lr is None:
         raise ValueError("train_ch3: lr is None; the from-scratch path (params) needs a "
                          "learning rate, e.g. lr=0.1")
-    _check_lr(lr)
+    check_number("train_ch3: lr", lr, float, above=0)
     if not isinstance(params, list | tuple) or not params:
         raise TypeError(f"train_ch3: params must be a non-empty list of NDArrays, got {params!r}")
     for i, p in enumerate(params):
@@ -167,20 +136,10 @@ def _check_label_range(low, high, num_classes, when):
                          f"has {num_classes} outputs; labels must be in [0, {num_classes - 1}]")
 
 
-def _diverged(epoch, train_loss):
-    return (f"train_ch3: stopped after epoch {epoch}: the training loss is {train_loss} "
-            "(not finite). Usual causes: a learning rate too large (try 10x smaller), or "
-            "exp overflowing in a naive softmax (use a stable loss such as "
-            "gluon.loss.SoftmaxCrossEntropyLoss).")
-
-
-def _live_plot(num_epochs, test_iter, valid_iter, classify):
-    legend = ['train loss'] + ['train acc'] * classify + ['valid acc'] * (valid_iter is not None) \
-        + ['test acc'] * (test_iter is not None)
-    animator = Animator(xlabel='epoch', xlim=[1, num_epochs] if num_epochs > 1 else None,
-                        legend=legend, fmts=('-o', 'm--s', 'g-.^', 'c:v'))
-    animator.show()  # before the first log line, so the log stays one block under the plot
-    return animator
+def _curves(test_iter, valid_iter, classify):
+    """The History lists the epoch line and the live plot show, in their order."""
+    return ["train_loss"] + ["train_acc"] * classify + ["valid_acc"] * (valid_iter is not None) \
+        + ["test_acc"] * (test_iter is not None)
 
 
 def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
@@ -214,9 +173,9 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
                          "pass test_iter=None and valid_iter=None")
     if ctx is None:
         ctx = params[0].context if trainer is None else net_context(net)
-    live = in_jupyter_kernel() if plot is None else plot
-    animator = _live_plot(num_epochs, test_iter, valid_iter, classify) if live else None
-    history = History(figure=animator.fig if animator else None)
+    callbacks = [*reporters(_curves(test_iter, valid_iter, classify), verbose, plot),
+                 StopOnDivergence(), *callbacks]
+    history = History()
     state = TrainState(net, params, trainer, history, num_epochs, scratch_lr=lr)
     for cb in callbacks:
         cb.on_train_begin(state)
@@ -270,38 +229,9 @@ def train_ch3(net, train_iter, test_iter, loss, num_epochs, batch_size,
         history.train_loss.append(train_loss)
         history.train_acc.append(accs.get("train", math.nan))
         history.lr.append(state.lr)
-        if verbose:
-            print(f'epoch {state.epoch}, loss {train_loss:.4f}'
-                  + ''.join(f', {name} acc {acc:.3f}' for name, acc in accs.items()))
-        if animator:
-            animator.add(state.epoch, (train_loss, *accs.values()))
-        if not math.isfinite(train_loss):
-            state.stop = _diverged(state.epoch, train_loss)
-            print(state.stop)
         for cb in callbacks:
             cb.on_epoch_end(state)
     history.stopped = state.stop
     for cb in callbacks:
         cb.on_train_end(state)
     return history
-
-
-def predict_ch3(net, test_iter, n=6):
-    """Show the first ``n`` images of ``test_iter``, titled 'true\\npredicted'; return the axes.
-
-    Introduced in chapters/03_softmax_from_scratch.ipynb.
-    """
-    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
-        raise ValueError(f"predict_ch3: n must be an int >= 1, got {n!r}")
-    batch = next(iter(test_iter), None)
-    if batch is None:
-        raise ValueError("predict_ch3: test_iter yielded no batches")
-    X, y = batch
-    ctx = net_context(net)
-    y_hat = net(X if ctx is None else X.as_in_context(ctx))
-    check_scores(y_hat, y, "predict_ch3")
-    n = min(n, y.shape[0])
-    trues = get_fashion_mnist_labels(y[:n])
-    preds = get_fashion_mnist_labels(y_hat[:n].argmax(axis=1))
-    titles = [true + '\n' + pred for true, pred in zip(trues, preds, strict=True)]
-    return show_images(X[:n], 1, n, titles=titles)

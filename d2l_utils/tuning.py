@@ -1,7 +1,8 @@
-"""Choosing settings honestly: sweeps, results tables, per-batch losses, clear winners.
+"""Choosing settings honestly: sweeps, results tables, clear winners.
 
 Every training run goes through ``train_ch3``; these helpers only run it for
-several configurations and collect what it returns.  Introduced in
+several configurations and collect what it returns (``BatchLosses``, the
+per-batch loss callback, is in ``d2l_utils.callbacks``).  Introduced in
 chapters/05_hyperparameters.ipynb.
 """
 
@@ -10,9 +11,10 @@ import numbers
 
 import numpy as np
 import pandas as pd
-from mxnet import nd
 
-from .training import Callback, History
+from .arguments import check_number
+from .callbacks.batch_losses import BatchLosses
+from .training import History
 
 __all__ = ["BatchLosses", "best_within", "results_table", "sweep", "with_batch_size"]
 
@@ -76,8 +78,7 @@ def results_table(results, digits=2):
     if not isinstance(results, pd.DataFrame):
         raise TypeError(f"results_table: results must be sweep's DataFrame, got "
                         f"{type(results).__name__}")
-    if isinstance(digits, bool) or not isinstance(digits, numbers.Integral) or digits < 0:
-        raise ValueError(f"results_table: digits must be an int >= 0, got {digits!r}")
+    check_number("results_table: digits", digits, int, 0)
     table = results.drop(columns=[c for c in ("history", "seconds") if c in results])
     table = table.dropna(axis=1, how="all")
     metrics = [c for c in _METRICS if c in table]
@@ -115,28 +116,3 @@ def with_batch_size(data_iter, batch_size):
         raise TypeError(f"with_batch_size: data_iter must be a d2l DataIter, got "
                         f"{type(data_iter).__name__}")
     return data_iter.subset(np.arange(data_iter.num_examples), batch_size=batch_size)
-
-
-class BatchLosses(Callback):
-    """A ``train_ch3`` callback that records the mean loss of every batch.
-
-    The losses stay on the device during training and are read once at the
-    end, so recording costs no synchronisation per batch.  After training,
-    ``losses`` is a numpy array with one value per parameter update (nan or
-    inf where training blew up).  Introduced in chapters/05_hyperparameters.ipynb.
-    """
-
-    def __init__(self):
-        self._pending = []
-        self.losses = np.zeros(0, dtype=np.float32)
-
-    def on_train_begin(self, state):
-        self._pending = []
-
-    def on_batch_end(self, state):
-        self._pending.append(state.loss_sum.reshape((1,)) / state.batch_size)
-
-    def on_train_end(self, state):
-        if self._pending:
-            self.losses = nd.concat(*self._pending, dim=0).asnumpy()
-        self._pending = []

@@ -34,7 +34,6 @@ on a busy machine and made the result depend on timing.
 
 import os
 import shutil
-import subprocess
 import sys
 import urllib.parse
 from dataclasses import dataclass, field
@@ -56,34 +55,29 @@ class BrowserUnavailable(RuntimeError):
     """Playwright or Chromium is missing; the message says how to get them."""
 
 
+def chromium_path():
+    """Chromium from the system (Playwright's own download is not used), or None."""
+    return CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+
+
 def launch(playwright):
-    """Chromium from the system (Playwright's own download is not needed)."""
-    path = CHROMIUM if os.path.exists(CHROMIUM) else shutil.which("chromium")
+    path = chromium_path()
     if not path:
-        raise BrowserUnavailable(
-            f"no Chromium at {CHROMIUM} or on PATH: `sudo apt-get install -y chromium` "
-            "(Debian/Ubuntu), or set CHROMIUM=/path/to/chromium")
+        raise BrowserUnavailable(chromium_problem())
     return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
 
 
-def ensure_chromium():
-    """Install Debian's chromium when running as root and it is missing (as `make data`
-    installs the dataset package); return a reason string if it stays unavailable."""
+def chromium_problem():
+    """Why the browser checks cannot run here, naming what to run; None if they can.
+    Nothing is installed here: `make browser-deps` does that before the tests start."""
     try:
         import playwright  # noqa: F401
     except ImportError:
-        return "Python package playwright missing: `make install` (it is in the test extra)"
-    if os.path.exists(CHROMIUM) or shutil.which("chromium"):
+        return "Python package playwright missing: run `make install` (it is in the test extra)"
+    if chromium_path():
         return None
-    if hasattr(os, "geteuid") and os.geteuid() == 0 and shutil.which("apt-get"):
-        for cmd in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
-            subprocess.run(cmd, check=False, stdout=subprocess.DEVNULL,
-                           env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"})
-        if os.path.exists(CHROMIUM) or shutil.which("chromium"):
-            return None
-        return "`apt-get install chromium` failed (no network or no package source?)"
-    return ("Chromium not found and not root: `sudo apt-get install -y chromium` "
-            "(Debian/Ubuntu), or set CHROMIUM=/path/to/chromium")
+    return (f"no Chromium at {CHROMIUM} or on PATH: run `make browser-deps` (installs "
+            "Debian's chromium as root), or set CHROMIUM=/path/to/chromium")
 
 
 # ----------------------------------------------------------------------------- decks
@@ -395,7 +389,7 @@ def main(argv):
         print(f"missing: {missing}; `make slides-check NOTEBOOKS=chapters/NN_x.ipynb` "
               "builds and checks one chapter")
         return 2
-    reason = ensure_chromium()
+    reason = chromium_problem()
     if reason:
         print(f"slides-check: cannot run: {reason}")
         return 2

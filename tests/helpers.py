@@ -224,7 +224,7 @@ def train(folder, num_epochs, callbacks=None, hidden=8):
     d2l.set_seed(7)
     train_iter, valid_iter = data()
     net, trainer = mlp(hidden)
-    cbs = [Checkpoint(folder, keep=2)] if callbacks is None else callbacks
+    cbs = [Checkpoint(folder, keep=2, seed=0)] if callbacks is None else callbacks
     history = d2l.train_ch3(net, train_iter, None, gloss.SoftmaxCrossEntropyLoss(), num_epochs,
                             32, trainer=trainer, valid_iter=valid_iter, callbacks=cbs,
                             verbose=False, plot=False)

@@ -1,8 +1,8 @@
 """What a room sees on a deck's slide, as tests/browser.py measures it at 1280x720.
 
 Each slide is judged for what a seat in the room can read (chapters/README.md, "Decks a
-room can read"): code or output cut off at the right, printed lines that wrap, figures
-narrower than MIN_FIGURE_SHARE of the slide, text in figures below MIN_TEXT_PX, figures
+room can read"): code or output cut off at the right, printed words broken by a wrap,
+figures narrower than MIN_FIGURE_SHARE of the slide, text in figures below MIN_TEXT_PX, figures
 without a caption on their slide, and text under the navigation arrows or slide number.
 A Finding names the deck, the slide's "h.v" (its URL #/h/v and its slide number) and its
 heading; tests/allowlist.py compares them with the findings listed today.
@@ -23,9 +23,10 @@ MIN_TEXT_PX = {"axis": 14, "legend": 12, "other": 12}
 
 @dataclass(frozen=True)
 class Finding:
-    """Something a room cannot read on one slide: ``kind`` is one of clipped, wrapped,
-    narrow figure, small text, no caption, covered (by the navigation arrows or the
-    slide number); ``at`` is the slide's "h.v" (the deck's URL #/h/v, its slide number)."""
+    """Something a room cannot read on one slide: ``kind`` is one of clipped, wrapped (a
+    printed line broken mid-word), narrow figure, small text, no caption, covered (by the
+    navigation arrows or the slide number); ``at`` is the slide's "h.v" (the deck's URL
+    #/h/v, its slide number)."""
     deck: str
     at: str
     heading: str
@@ -40,8 +41,8 @@ class Finding:
 
 
 # What a room sees on the current slide (1280x720): clipped code or output, printed lines
-# that wrap, each figure's rendered width and the rendered size of its smallest text by
-# role, whether a caption follows it, and text under the navigation arrows or slide number.
+# wrapped mid-word, each figure's rendered width and the rendered size of its smallest text
+# by role, whether a caption follows it, and text under the navigation arrows or slide number.
 # SVG figures are <img> data URIs: their text is read from the SVG source.  matplotlib
 # writes each text as glyph paths in <g id="text_N"> under a transform ending in
 # scale(s -s), where 100*s is the font size in SVG units (pt); <text> elements (svg.fonttype
@@ -71,14 +72,34 @@ MEASURE = """() => {
                           : el.closest('.jp-MarkdownCell') ? 'text' : 'code',
                     px: Math.round(over), text: snippet(el)});
   }
+  // A printed line may wrap at a space, as prose does (the deck style wraps between words);
+  // a break between two non-space characters ("cau|ses", "epoch-|0001") is reported.
+  const range = document.createRange();
   for (const pre of s.querySelectorAll('.jp-OutputArea-output pre')) {
     const lines = pre.textContent.replace(/\\n$/, '').split('\\n');
-    const range = document.createRange(); range.selectNodeContents(pre);
+    range.selectNodeContents(pre);
     const tops = new Set(Array.from(range.getClientRects()).filter(r => r.width > 0)
                          .map(r => Math.round(r.top)));
-    if (tops.size > lines.length) {
-      const longest = lines.reduce((a, b) => b.length > a.length ? b : a, '');
-      wrapped.push({lines: lines.length, shown: tops.size, text: longest.trim().slice(0, 50)});
+    if (tops.size <= lines.length) continue;  // no line wraps
+    const text = pre.textContent, breaks = [];
+    let at = 0, prevTop = null;
+    const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
+    for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+      for (let i = 0; i < n.data.length; i++, at++) {
+        if (n.data[i] === '\\n') { prevTop = null; continue; }
+        range.setStart(n, i); range.setEnd(n, i + 1);
+        const r = Array.from(range.getClientRects()).find(q => q.width > 0);
+        if (!r) continue;
+        if (prevTop !== null && r.top > prevTop + 2 && /\\S/.test(text[at - 1])
+            && /\\S/.test(text[at]))
+          breaks.push(at);
+        prevTop = r.top;
+      }
+    }
+    if (breaks.length) {
+      const word = k => text.slice(0, k).match(/\\S{0,12}$/)[0] + '|'
+                        + text.slice(k).match(/^\\S{0,12}/)[0];
+      wrapped.push({lines: lines.length, breaks: breaks.length, text: word(breaks[0])});
     }
   }
   for (const img of s.querySelectorAll('.jp-OutputArea-output > img')) {
@@ -146,7 +167,8 @@ def findings(name, at, heading, measured):
     for c in measured["clipped"]:
         add("clipped", f"{c['what']} cut off by {c['px']}px at the right: {c['text']!r}")
     for w in measured["wrapped"]:
-        add("wrapped", f"{w['lines']} printed line(s) shown on {w['shown']}: {w['text']!r}")
+        add("wrapped", f"{w['breaks']} mid-word break(s) in {w['lines']} printed line(s): "
+                       f"{w['text']!r}")
     for i, fig in enumerate(measured["figures"], 1):
         share = fig["width"] / measured["slideWidth"]
         if share < MIN_FIGURE_SHARE:

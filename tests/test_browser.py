@@ -1,8 +1,10 @@
 """What people see, checked in a real browser (headless Chromium via Playwright).
 
 Marked ``browser``: `make browser` runs only these; `make test` runs them with the
-rest.  They skip with the reason when Chromium or Playwright is missing, except
-under CI=true, where that is a failure.  Screenshots of failures go to build/.
+rest.  Both prepare what they need before pytest starts: Chromium (`make browser-deps`)
+and the decks (`make slides`); nothing here installs or builds.  Without one of them the
+tests skip with a message naming the target to run, except under CI=true, where that is
+a failure.  Screenshots of failures go to build/.
 
 * the `make slides` decks (tests/browser.py does the measuring): every slide and
   sub-slide fits 1280x720 and 1400x900, starts with a heading, every image loads
@@ -42,7 +44,7 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture(scope="session")
 def chromium():
-    reason = tool.ensure_chromium()
+    reason = tool.chromium_problem()
     if reason:
         skip_or_fail(reason, tests="the browser tests")
     from playwright.sync_api import sync_playwright
@@ -56,28 +58,28 @@ def chromium():
         browser.close()
 
 
-VENV = Path(sys.executable).parents[1]
-# The tests run inside an installed environment: nested makes must not reinstall it
-# (-o: treat the install stamp as up to date even if pyproject.toml is newer).
-MAKE = ["make", "-C", str(REPO), f"PYTHON={sys.executable}", f"VENV={VENV}",
-        "-o", f"{VENV}/.installed-stamp"]
-
-
-def _make(*args, timeout=600):
-    run = subprocess.run([*MAKE, *args], capture_output=True, text=True, timeout=timeout)
-    assert run.returncode == 0, f"make {' '.join(args)} failed:\n{run.stdout}\n{run.stderr}"
-    return run
+SLIDES = REPO / "build" / "slides"
+# A deck is out of date when its chapter or the deck style changed after it was built.
+DECK_SOURCES = [REPO / "tools" / "publish.py", *sorted((REPO / "tools" / "deck").iterdir())]
 
 
 @pytest.fixture(scope="session")
 def decks():
-    """The decks as `make slides` builds them: build/slides/, and the Chinese edition's
-    in build/slides/zh/ (named zh/<chapter>)."""
-    _make("slides")
-    slides = REPO / "build" / "slides"
-    return {**{p.stem: slides / f"{p.stem}.slides.html" for p in CHAPTERS},
-            **{room.TRANSLATED + p.stem: slides / "zh" / f"{p.stem}.slides.html"
-               for p in CHAPTERS}}
+    """The decks as `make slides` built them (build/slides/, and the Chinese edition's in
+    build/slides/zh/, named zh/<chapter>), each newer than its chapter and the deck style."""
+    decks = {p.stem: SLIDES / f"{p.stem}.slides.html" for p in CHAPTERS}
+    sources = {p.stem: p for p in CHAPTERS}
+    for p in CHAPTERS:
+        decks[room.TRANSLATED + p.stem] = SLIDES / "zh" / f"{p.stem}.slides.html"
+        sources[room.TRANSLATED + p.stem] = REPO / "chapters-zh" / p.name
+    style = max(f.stat().st_mtime for f in DECK_SOURCES)
+    stale = [name for name, deck in decks.items() if not deck.exists() or deck.stat().st_mtime
+             < max(sources[name].stat().st_mtime if sources[name].exists() else 0, style)]
+    if stale:
+        skip_or_fail(f"the decks of {', '.join(stale)} in {SLIDES.relative_to(REPO)}/ are "
+                     "missing or older than their chapters or the deck style: run `make slides`",
+                     tests="the browser tests")
+    return decks
 
 
 def cjk_font():
@@ -243,9 +245,10 @@ def _stored(chapter):
 
 @pytest.fixture(scope="session")
 def lab(tmp_path_factory):
-    """JupyterLab started by `make lab` on a free port, as a student on a fresh clone:
-    new Jupyter data/config dirs (nothing trusted yet, no settings), serving a copy of
-    chapters/ and assets/ (so running cells or autosave never touch the repository)."""
+    """JupyterLab started as `make lab` starts it (tools/lab.py), on a free port, as a
+    student on a fresh clone: new Jupyter data/config dirs (nothing trusted yet, no
+    settings), serving a copy of chapters/ and assets/ (so running cells or autosave never
+    touch the repository)."""
     root = tmp_path_factory.mktemp("lab")
     serve = root / "course"
     shutil.copytree(REPO / "chapters", serve / "chapters")
@@ -257,7 +260,7 @@ def lab(tmp_path_factory):
            "PYTHONPATH": os.pathsep.join(filter(None, [str(REPO), os.environ.get("PYTHONPATH")]))}
     log = open(root / "lab.log", "w")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen(
-        [*MAKE, "lab", f"LAB_PORT={port}", f"LAB_DIR={serve}"],
+        [sys.executable, str(REPO / "tools" / "lab.py"), "--port", str(port), "--dir", str(serve)],
         env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
@@ -269,7 +272,7 @@ def lab(tmp_path_factory):
             except OSError:
                 if proc.poll() is not None or time.monotonic() > deadline:
                     log.flush()
-                    pytest.fail(f"`make lab` did not serve on {base}:\n"
+                    pytest.fail(f"tools/lab.py (`make lab`) did not serve on {base}:\n"
                                 + (root / "lab.log").read_text()[-3000:], pytrace=False)
                 time.sleep(0.3)
         yield SimpleNamespace(base=base, log=root / "lab.log", root=serve)

@@ -11,8 +11,19 @@ import pytest
 from helpers import data, mlp, train
 from mxnet import autograd, gluon, nd
 
-from d2l_utils.checkpoints import CheckpointError, latest_checkpoint, load_checkpoint
-from d2l_utils.trainer_state import load_trainer_state, read_trainer_state, save_trainer_state
+from d2l_utils.checkpoints import (
+    CheckpointError,
+    latest_checkpoint,
+    load_checkpoint,
+    parameter_names,
+)
+from d2l_utils.trainer_state import (
+    load_trainer_state,
+    optimizer_states,
+    parameter_order,
+    read_trainer_state,
+    save_trainer_state,
+)
 
 
 def mxnet_state(trainer, path):
@@ -25,6 +36,16 @@ def mxnet_state(trainer, path):
     return arrays, optimizer
 
 
+def take_steps(net, trainer, num_steps):
+    """``num_steps`` updates of ``net`` on the first batches of ``data()``."""
+    loss = gluon.loss.SoftmaxCrossEntropyLoss()
+    for X, y in list(data()[0])[:num_steps]:
+        with autograd.record():
+            batch_loss = loss(net(X), y)
+        batch_loss.backward()
+        trainer.step(X.shape[0])
+
+
 @pytest.mark.parametrize(("name", "kwargs", "arrays"), [
     ("adam", {"learning_rate": 0.01}, 8),  # two moments per parameter
     ("sgd", {"learning_rate": 0.1, "momentum": 0.9}, 4),
@@ -33,12 +54,7 @@ def mxnet_state(trainer, path):
 def test_the_state_round_trips_as_mxnets_own_save_states_does(tmp_path, name, kwargs, arrays):
     net, _ = mlp()
     trainer = gluon.Trainer(net.collect_params(), name, kwargs)
-    loss = gluon.loss.SoftmaxCrossEntropyLoss()
-    for X, y in list(data()[0])[:5]:
-        with autograd.record():
-            batch_loss = loss(net(X), y)
-        batch_loss.backward()
-        trainer.step(X.shape[0])
+    take_steps(net, trainer, 5)
     trainer.set_learning_rate(0.003)  # a changed rate is part of the state too
     save_trainer_state(trainer, tmp_path)
     fresh = gluon.Trainer(net.collect_params(), name, kwargs)
@@ -115,3 +131,35 @@ def test_a_damaged_optimizer_state_is_one_clear_error_and_nothing_is_loaded(tmp_
     assert "\n" not in str(err.value) and "Traceback" not in str(err.value)
     assert all(np.array_equal(v, net.collect_params()[k].data().asnumpy())
                for k, v in before.items())
+
+
+def two_layers(first, second):
+    """784-8-3 with the given layer prefixes: the same network under other Gluon names."""
+    net = gluon.nn.HybridSequential(prefix="net_")
+    with net.name_scope():
+        net.add(gluon.nn.Dense(8, activation="relu", prefix=first),
+                gluon.nn.Dense(3, prefix=second))
+    net.initialize()
+    net(nd.ones((2, 16)))
+    return net
+
+
+def test_the_state_resumes_onto_the_same_parameters_in_another_trainer_order(tmp_path):
+    """A Trainer sorts a ParameterDict by the prefixed names: 'dense10_' comes before
+    'dense9_', so after more layers were built, the same network has another order."""
+    net_a, net_b = two_layers("dense9_", "dense10_"), two_layers("dense1_", "dense2_")
+    names_a, names_b = parameter_names(net_a), parameter_names(net_b)
+    trainer_a = gluon.Trainer(net_a.collect_params(), "adam", {"learning_rate": 0.01})
+    trainer_b = gluon.Trainer(net_b.collect_params(), "adam", {"learning_rate": 0.01})
+    # what parameter_order relies on: Trainer._params is the sorted ParameterDict
+    assert parameter_order(trainer_a, names_a) == ["1.bias", "1.weight", "0.bias", "0.weight"]
+    assert parameter_order(trainer_b, names_b) == ["0.bias", "0.weight", "1.bias", "1.weight"]
+    take_steps(net_a, trainer_a, 3)
+    save_trainer_state(trainer_a, tmp_path, names_a)
+    load_trainer_state(trainer_b, read_trainer_state(tmp_path, trainer_b, names_b))
+    states_a, states_b = optimizer_states(trainer_a)[0], optimizer_states(trainer_b)[0]
+    order_a = parameter_order(trainer_a, names_a)
+    for j, name in enumerate(parameter_order(trainer_b, names_b)):
+        i = order_a.index(name)
+        for a, b in zip(states_a[i], states_b[j], strict=True):  # Adam's two moments
+            assert np.array_equal(a.asnumpy(), b.asnumpy()), name

@@ -142,7 +142,7 @@ def test_check_environment_stops_at_an_unsupported_platform(capsys):
 
 
 def test_make_prints_the_route_instead_of_a_pip_error(tmp_path):
-    """`make` runs d2l_utils/environment.py with the system Python before any pip step;
+    """`make` runs d2l_utils/platforms.py with the system Python before any pip step;
     a fake `platform` module makes that Python believe it runs on Apple silicon."""
     import shutil
     import subprocess

@@ -31,3 +31,29 @@ def test_environment_variable_for_the_command_line(monkeypatch):
 def test_unknown_language_is_refused_with_the_choices():
     with pytest.raises(ValueError, match="'en', 'zh', got 'fr'"):
         language.set_language("fr")
+
+
+def test_empty_environment_variable_means_english(monkeypatch):
+    monkeypatch.setenv("D2L_LANGUAGE", "")
+    assert language.get_language() == "en"
+
+
+@pytest.mark.parametrize("value", ["fr", "zh_CN", "ZH", "chinese"])
+def test_invalid_environment_variable_is_an_error_naming_it(monkeypatch, value):
+    # A typo must not silently give English: the error names the variable and the choices.
+    monkeypatch.setenv("D2L_LANGUAGE", value)
+    with pytest.raises(ValueError, match=f"D2L_LANGUAGE must be 'en' or 'zh', got '{value}'"):
+        language.text("correct", "正确")
+
+
+def test_set_language_overrides_an_invalid_environment_variable(monkeypatch):
+    monkeypatch.setenv("D2L_LANGUAGE", "fr")
+    language.set_language("zh")
+    assert language.text("correct", "正确") == "正确"
+
+
+def test_text_map_reads_each_value_in_the_current_language():
+    table = language.TextMap(lambda: {"a": language.text("yes", "是")})
+    assert dict(table) == {"a": "yes"} and list(table) == ["a"] and len(table) == 1
+    language.set_language("zh")
+    assert table["a"] == "是" and dict(table.items()) == {"a": "是"}

@@ -138,11 +138,14 @@ def test_parameter_counts_reject_bad_input():
         d2l.count_params(net)
     with pytest.raises(TypeError, match="a Gluon block or a list of NDArrays"):
         d2l.count_params(nd.zeros(3))
-    for bad in ([784], [784, 0, 10], [784, 2.5, 10]):
-        with pytest.raises(ValueError, match="sizes must be >= 2 positive ints"):
+    with pytest.raises(ValueError, match="sizes must be >= 2 positive ints"):
+        d2l.mlp_param_count([784])
+    for bad in ([784, 0, 10], [784, 2.5, 10]):
+        with pytest.raises(ValueError, match=r"sizes\[1\] must be an int >= 1, got"):
             d2l.mlp_param_count(bad)
-    with pytest.raises(ValueError, match="hidden must be positive ints"):
-        d2l.mlp_net([0])
+    with pytest.raises(ValueError, match=r"mlp_net: hidden\[1\] must be an int >= 1, got 0"):
+        d2l.mlp_net([5, 0])
+    assert d2l.mlp_param_count(np.array([784, 256, 10])) == 203530  # NumPy ints count
 
 
 def test_mlp_net_computes_relu_layers_with_weights_stored_as_units_by_inputs():

@@ -129,11 +129,10 @@ def _relative_targets(nb):
 
 
 def _lab_root():
-    """The folder `make lab` serves (its --ServerApp.root_dir, default LAB_DIR)."""
+    """The folder `make lab` serves: LAB_DIR, tools/lab.py's --dir (its root_dir)."""
     makefile = (REPO / "Makefile").read_text()
-    root = re.search(r"--ServerApp\.root_dir=(\S+)", makefile).group(1)
-    if root == "$(LAB_DIR)":
-        root = re.search(r"^LAB_DIR \?= (\S+)$", makefile, re.M).group(1)
+    assert "tools/lab.py --port $(LAB_PORT) --dir $(LAB_DIR)" in makefile
+    root = re.search(r"^LAB_DIR \?= (\S+)$", makefile, re.M).group(1)
     return (REPO / root).resolve()
 
 

@@ -86,7 +86,16 @@ def test_plot_accepts_ndarrays_and_y_only_on_the_current_axes():
     np.testing.assert_array_equal(ax.get_lines()[0].get_xdata(), [0, 1, 2])
     np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), [3, 1, 2])
     assert ax.get_legend() is None
-    assert list(plt.rcParams["figure.figsize"]) == [4, 2]
+
+
+def test_plot_sizes_its_own_new_figure_and_leaves_the_default_size_alone():
+    default = list(plt.rcParams["figure.figsize"])
+    d2l.plot([1, 2, 3], figsize=(4, 2))
+    assert list(plt.gcf().get_size_inches()) == [4, 2]
+    assert list(plt.rcParams["figure.figsize"]) == default
+    assert list(plt.figure().get_size_inches()) == default  # the next figure: not 4 x 2
+    d2l.set_figsize((5, 3))  # the book's way to change the default, on purpose
+    assert list(plt.rcParams["figure.figsize"]) == [5, 3]
 
 
 def test_plot_rejects_mismatched_curves():

@@ -66,7 +66,8 @@ def test_dropout_differs_between_training_passes_and_backpropagates_through_the_
 
 @pytest.mark.parametrize("rate", [-0.1, 1.5, "0.5", True])
 def test_dropout_rejects_a_bad_rate(rate):
-    with pytest.raises(ValueError, match="dropout: rate must be a number in"):
+    with pytest.raises(ValueError,
+                       match=r"dropout: rate must be a finite number in \[0, 1\], got "):
         dropout(nd.ones(3), rate)
 
 
@@ -125,7 +126,7 @@ def test_early_stopping_needs_validation_data():
 
 @pytest.mark.parametrize(("kwargs", "message"), [
     ({"patience": 0}, "patience must be an int >= 1"),
-    ({"min_delta": -1}, "min_delta must be >= 0"),
+    ({"min_delta": -1}, "EarlyStopping: min_delta must be a finite number >= 0, got -1"),
 ])
 def test_early_stopping_rejects_bad_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -118,12 +118,14 @@ def test_a_bad_params_file_in_predict_gives_the_reason_and_the_folder(copy, caps
 
 
 @pytest.mark.parametrize("content", ["[]", '{"checkpoint": 5}', '{"checkpoint": "epoch-0009"}'])
-def test_an_old_or_garbage_best_json_changes_nothing(copy, capsys, content):
+def test_a_stray_best_json_changes_nothing(copy, capsys, content):
+    """The best checkpoint is read off the checkpoints: no index file is read or trusted."""
     (copy / "checkpoints" / "best.json").write_text(content)
     assert main(["predict", "--run-dir", str(copy), "-n", "2"]) == 0
     assert "checkpoint " in capsys.readouterr().out
     assert main(["train", "--run-dir", str(copy), "--epochs", "2", *QUICK]) == 0
-    assert sorted(os.listdir(copy / "checkpoints")) == ["epoch-0001", "epoch-0002"]
+    assert sorted(os.listdir(copy / "checkpoints")) == ["best.json", "epoch-0001",
+                                                        "epoch-0002"]
 
 
 def test_checkpoints_being_a_file(copy, capsys):

@@ -27,8 +27,8 @@ def splits():
 
 
 @pytest.mark.parametrize(("lr", "error", "message"), [
-    ("0.1", TypeError, "lr must be a number, got str '0.1'"),
-    (True, TypeError, "lr must be a number, got bool"),
+    ("0.1", ValueError, "lr must be a finite number > 0, got '0.1'"),
+    (True, ValueError, "lr must be a finite number > 0, got True"),
     (-0.1, ValueError, r"lr must be a finite number > 0, got -0.1"),
     (0, ValueError, r"lr must be a finite number > 0, got 0"),
     (math.nan, ValueError, r"lr must be a finite number > 0, got nan"),

@@ -1,8 +1,9 @@
 """Exercise self-checks, one module per chapter (``checks.ch00`` for chapter 00, ...).
 
-Each ``check_*`` prints one verdict line, ``"<check>: correct"`` or
-``"<check>: wrong: <what is wrong>"``, and returns True or False; see
-``_common``.  The chapter's names are re-exported here, so
+Each ``check_*`` prints one verdict line, ``"<check>: correct"``,
+``"<check>: wrong: <what is wrong>"`` or ``"<check>: not yet: <what to do>"``
+(in Chinese after ``d2l.set_language('zh')``), and returns True or False; see
+``_verdict``.  The chapter's names are re-exported here, so
 ``d2l.checks.check_softmax`` and ``d2l.check_softmax`` both work.
 """
 

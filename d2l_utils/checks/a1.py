@@ -1,57 +1,71 @@
 """Self-checks for the exercises of chapters/A1_tf1_to_mxnet.ipynb (TF1 -> MXNet/Gluon).
 
-Each prints one verdict line (see ``_common``) and returns True or False.
+Each prints one verdict line (``_verdict``) and returns True or False.
 A student's stub (``raise NotImplementedError``, or an answer left at None)
-gets a "not yet" line (``_choice._not_yet``), never "wrong" and never a traceback.
+gets a "not yet" line, never "wrong" and never a traceback.
 """
 
 import numpy as np
 from mxnet import autograd, nd
 from mxnet.gluon import nn
 
-from ._choice import _not_yet
-from ._common import _call, _describe, _fmt, _gradient, _verdict
+from ..language import text
+from ._common import _attempt, _call, _describe, _fmt, _gradient
+from ._verdict import not_yet, verdict
 
 _RNG_SEED = 2024
-_NOT_WRITTEN = "replace `raise NotImplementedError` with your code"
 # Dropout is checked on this many elements: the dropped fraction's standard deviation is
 # below 0.0013 for every keep_prob, so a tolerance of 0.01 is more than 7 of them.
 _DROPOUT_SIZE = (400, 400)
 _DROPOUT_TOL = 0.01
 
 
+def _todo():
+    return text("replace `raise NotImplementedError` with your code",
+                "把 `raise NotImplementedError` 换成你的代码")
+
+
 def _dropout_problem(fn, keep_prob):
-    try:
-        block = fn(keep_prob)
-    except NotImplementedError:
-        return _NOT_WRITTEN
-    except Exception as err:  # student code: a verdict, not a traceback
-        return f"raised {_describe(err)}"
+    block, problem = _attempt(fn, keep_prob)
+    if problem:
+        return problem
     if not isinstance(block, nn.Dropout):
-        return (f"returned a {type(block).__name__}, expected a gluon.nn.Dropout block "
-                "(build it with nn.Dropout(rate=...))")
+        return text(f"returned a {type(block).__name__}, expected a gluon.nn.Dropout block "
+                    "(build it with nn.Dropout(rate=...))",
+                    f"返回了 {type(block).__name__}，应返回 gluon.nn.Dropout 块"
+                    "（用 nn.Dropout(rate=...) 构造）")
     x = nd.ones(_DROPOUT_SIZE)
     try:
         outside = block(x)
         with autograd.record():
             inside = block(x)
     except Exception as err:
-        return f"calling the block raised {_describe(err)}"
+        return text(f"calling the block raised {_describe(err)}",
+                    f"调用这个块时抛出了 {_describe(err)}")
     if not np.array_equal(outside.asnumpy(), x.asnumpy()):
-        return "outside autograd.record() the block must pass its input through unchanged"
+        return text("outside autograd.record() the block must pass its input through "
+                    "unchanged",
+                    "在 autograd.record() 之外，这个块必须原样输出它的输入")
     kept = inside.asnumpy()
     dropped = float((kept == 0).mean())
     if abs(dropped - keep_prob) < _DROPOUT_TOL and abs(keep_prob - 0.5) > 2 * _DROPOUT_TOL:
-        return (f"for keep_prob={keep_prob} it drops {dropped:.2f} of the values, i.e. "
-                f"keep_prob itself: Gluon's rate is the probability to DROP a value, TF1's "
-                f"keep_prob the probability to KEEP it, so rate = 1 - keep_prob")
+        return text(f"for keep_prob={keep_prob} it drops {dropped:.2f} of the values, i.e. "
+                    f"keep_prob itself: Gluon's rate is the probability to DROP a value, TF1's "
+                    f"keep_prob the probability to KEEP it, so rate = 1 - keep_prob",
+                    f"keep_prob={keep_prob} 时它丢弃了 {dropped:.2f} 的数值，也就是 keep_prob "
+                    "本身：Gluon 的 rate 是“丢弃”一个数值的概率，TF1 的 keep_prob 是“保留”"
+                    "它的概率，所以 rate = 1 - keep_prob")
     if abs(dropped - (1 - keep_prob)) > _DROPOUT_TOL:
-        return (f"for keep_prob={keep_prob} it drops {dropped:.2f} of the values, expected "
-                f"{1 - keep_prob:.2f} (rate = 1 - keep_prob)")
+        return text(f"for keep_prob={keep_prob} it drops {dropped:.2f} of the values, expected "
+                    f"{1 - keep_prob:.2f} (rate = 1 - keep_prob)",
+                    f"keep_prob={keep_prob} 时它丢弃了 {dropped:.2f} 的数值，应为 "
+                    f"{1 - keep_prob:.2f}（rate = 1 - keep_prob）")
     survivors = kept[kept != 0]
     if not np.allclose(survivors, 1 / keep_prob, rtol=1e-5):
-        return (f"kept values are {_fmt(np.unique(survivors)[:3])}, expected 1/keep_prob = "
-                f"{1 / keep_prob:.4g} (inverted dropout, as tf.nn.dropout)")
+        return text(f"kept values are {_fmt(np.unique(survivors)[:3])}, expected "
+                    f"1/keep_prob = {1 / keep_prob:.4g} (inverted dropout, as tf.nn.dropout)",
+                    f"保留下来的数值是 {_fmt(np.unique(survivors)[:3])}，应为 "
+                    f"1/keep_prob = {1 / keep_prob:.4g}（倒置丢弃法，与 tf.nn.dropout 相同）")
     return None
 
 
@@ -67,44 +81,52 @@ def check_dropout(fn):
     name = "check_dropout"
     for keep_prob in (0.8, 0.9, 0.5):
         problem = _dropout_problem(fn, keep_prob)
-        if problem == _NOT_WRITTEN:
-            return _not_yet(name, problem)
         if problem:
-            return _verdict(name, problem)
-    return _verdict(name, None)
+            return verdict(name, problem, _todo())
+    return verdict(name, None)
 
 
 def _l2_problem(fn, w):
     x = w.copy()
     got, problem = _call(fn, x)
     if problem:
-        return _NOT_WRITTEN if problem.startswith("raised NotImplementedError") else problem
+        return problem
     if not np.array_equal(w.asnumpy(), x.asnumpy()):
-        return "it changes its input in place; compute a new array"
+        return text("it changes its input in place; compute a new array",
+                    "它原地修改了输入；请计算一个新数组")
     a = w.asnumpy().astype(np.float64)
     expected = (a ** 2).sum() / 2
     if got.size != 1:
-        return (f"returned shape {got.shape} for an input of shape {a.shape}: "
-                "tf.nn.l2_loss is one number, the sum over all elements")
+        return text(f"returned shape {got.shape} for an input of shape {a.shape}: "
+                    "tf.nn.l2_loss is one number, the sum over all elements",
+                    f"对形状为 {a.shape} 的输入返回的形状为 {got.shape}："
+                    "tf.nn.l2_loss 是一个数，即对所有元素求和")
     value = float(got.reshape(-1)[0])
     tol = 1e-5 * max(1.0, expected)
     if abs(value - expected) <= tol:
         pass
     elif abs(value - 2 * expected) <= 2 * tol:
-        return ("this is sum(w**2), twice tf.nn.l2_loss: TF1 halves it, "
-                "l2_loss(w) = sum(w**2) / 2")
+        return text("this is sum(w**2), twice tf.nn.l2_loss: TF1 halves it, "
+                    "l2_loss(w) = sum(w**2) / 2",
+                    "这是 sum(w**2)，是 tf.nn.l2_loss 的两倍：TF1 取了一半，"
+                    "l2_loss(w) = sum(w**2) / 2")
     elif abs(value - np.sqrt(2 * expected)) <= tol:
-        return ("this is the norm ||w||; tf.nn.l2_loss has no square root: sum(w**2) / 2")
+        return text("this is the norm ||w||; tf.nn.l2_loss has no square root: sum(w**2) / 2",
+                    "这是范数 ||w||；tf.nn.l2_loss 没有开平方：sum(w**2) / 2")
     elif abs(value - expected / a.size) <= tol or abs(value - 2 * expected / a.size) <= tol:
-        return "this is a mean over the elements; tf.nn.l2_loss sums: sum(w**2) / 2"
+        return text("this is a mean over the elements; tf.nn.l2_loss sums: sum(w**2) / 2",
+                    "这是对元素求平均；tf.nn.l2_loss 是求和：sum(w**2) / 2")
     else:
-        return f"for w = {_fmt(a)} got {value:.6g}, expected sum(w**2) / 2 = {expected:.6g}"
+        return text(f"for w = {_fmt(a)} got {value:.6g}, expected sum(w**2) / 2 = "
+                    f"{expected:.6g}",
+                    f"对 w = {_fmt(a)} 得到 {value:.6g}，应为 sum(w**2) / 2 = {expected:.6g}")
     grad, problem = _gradient(fn, w)
     if problem:
         return problem
     if not np.allclose(grad, a, rtol=1e-5, atol=1e-6):
-        return ("values are right but the autograd gradient is not w itself; keep every "
-                "step in nd operations")
+        return text("values are right but the autograd gradient is not w itself; keep every "
+                    "step in nd operations",
+                    "数值正确，但 autograd 的梯度不是 w 本身；请让每一步都使用 nd 运算")
     return None
 
 
@@ -122,11 +144,9 @@ def check_l2_loss(fn):
              nd.array(rng.randn(5, 7))]
     for w in cases:
         problem = _l2_problem(fn, w)
-        if problem == _NOT_WRITTEN:
-            return _not_yet("check_l2_loss", problem)
         if problem:
-            return _verdict("check_l2_loss", problem)
-    return _verdict("check_l2_loss", None)
+            return verdict("check_l2_loss", problem, _todo())
+    return verdict("check_l2_loss", None)
 
 
 SPARSE_LOSS_CHOICES = {
@@ -145,13 +165,24 @@ def check_sparse_loss(answer):
     """
     name = "check_sparse_loss"
     if answer is None:
-        return _not_yet(name, "set answer to 'a', 'b', 'c' or 'd'")
+        return not_yet(name, text("set answer to 'a', 'b', 'c' or 'd'",
+                                  "把 answer 设为 'a'、'b'、'c' 或 'd'"))
     if not isinstance(answer, str) or answer.strip().lower() not in SPARSE_LOSS_CHOICES:
-        return _verdict(name, f"answer must be one of 'a', 'b', 'c', 'd', got {answer!r}")
-    why = {"b": "b) is the one-hot form, softmax_cross_entropy_with_logits: sparse_label=False "
-                "expects labels of shape (n, classes); the sparse form takes class indices",
-           "c": "c) expects log-probabilities (from_logits=True skips the log-softmax); TF1's "
-                "function takes logits",
-           "d": "d) is a sigmoid per class (independent yes/no labels), not a softmax over "
-                "the classes"}
-    return _verdict(name, why.get(answer.strip().lower()))
+        return verdict(name, text(f"answer must be one of 'a', 'b', 'c', 'd', got {answer!r}",
+                                  f"answer 必须是 'a'、'b'、'c'、'd' 之一，得到的是 "
+                                  f"{answer!r}"))
+    why = {"b": text("b) is the one-hot form, softmax_cross_entropy_with_logits: "
+                     "sparse_label=False expects labels of shape (n, classes); the sparse form "
+                     "takes class indices",
+                     "b) 是 one-hot 形式，即 softmax_cross_entropy_with_logits："
+                     "sparse_label=False 要求标签的形状为 (n, classes)；稀疏形式接收的是"
+                     "类别下标"),
+           "c": text("c) expects log-probabilities (from_logits=True skips the log-softmax); "
+                     "TF1's function takes logits",
+                     "c) 要求输入对数概率（from_logits=True 会跳过 log-softmax）；TF1 的函数"
+                     "接收的是 logits"),
+           "d": text("d) is a sigmoid per class (independent yes/no labels), not a softmax over "
+                     "the classes",
+                     "d) 是对每个类别分别做 sigmoid（相互独立的是/否标签），而不是对所有类别"
+                     "做 softmax")}
+    return verdict(name, why.get(answer.strip().lower()))

@@ -1,7 +1,6 @@
 """Self-checks for the exercises of chapters/01_fashion_mnist.ipynb.
 
-Each check prints one line, ``"<check>: correct"``, ``"<check>: wrong: ..."``
-or, for an untouched stub, ``"<check>: not yet: ..."``, and returns a bool.
+Each check prints one verdict line (``_verdict``) and returns a bool.
 Random inputs come from a private generator, so the notebook's seed is untouched.
 """
 
@@ -11,14 +10,21 @@ import numpy as np
 from mxnet import nd
 from mxnet.gluon.data.vision import transforms
 
-from ._choice import _choice, _not_yet
-from ._common import _verdict
+from ..language import text
+from ._choice import _choice
+from ._verdict import not_yet, verdict
 
 _RNG_SEED = 2024
 
 
 def _as_numpy(out):
     return out.asnumpy() if isinstance(out, nd.NDArray) else np.asarray(out)
+
+
+def _raised(err):
+    """This chapter's "raised" problem: the exception's full text, cut at 300 characters."""
+    return text(f"raised {type(err).__name__}: {err}"[:300],
+                f"抛出了 {type(err).__name__}: {err}"[:300])
 
 
 def check_class_means(fn):
@@ -36,17 +42,23 @@ def check_class_means(fn):
     try:
         got = _as_numpy(fn(X, y))
     except NotImplementedError:
-        return _not_yet(name, "make class_means(X, y) return the ten mean images")
+        return not_yet(name, text("make class_means(X, y) return the ten mean images",
+                                  "让 class_means(X, y) 返回十个类别的平均图像"))
     except Exception as err:  # student code: a verdict, not a traceback
-        return _verdict(name, f"raised {type(err).__name__}: {err}"[:300])
+        return verdict(name, _raised(err))
     if got.shape != expected.shape:
-        return _verdict(name, f"wrong shape {got.shape} for images of shape {X.shape[1:]}, "
-                              f"expected {expected.shape}: one mean image per class")
+        return verdict(name, text(f"wrong shape {got.shape} for images of shape "
+                                  f"{X.shape[1:]}, expected {expected.shape}: one mean image "
+                                  "per class",
+                                  f"对形状为 {X.shape[1:]} 的图像，形状 {got.shape} 不对，"
+                                  f"应为 {expected.shape}：每个类别一张平均图像"))
     if not np.allclose(got, expected, rtol=1e-5, atol=1e-3):
         c = int(np.argmax(np.abs(got - expected).reshape(10, -1).max(axis=1)))
-        return _verdict(name, f"the mean image of class {c} is wrong: average the images "
-                              f"X[y == {c}] over axis 0 (the examples), as floats")
-    return _verdict(name, None)
+        return verdict(name, text(f"the mean image of class {c} is wrong: average the images "
+                                  f"X[y == {c}] over axis 0 (the examples), as floats",
+                                  f"类别 {c} 的平均图像不对：把图像 X[y == {c}] 沿 axis 0"
+                                  "（样本）以浮点数求平均"))
+    return verdict(name, None)
 
 
 def check_to_tensor(fn):
@@ -63,26 +75,38 @@ def check_to_tensor(fn):
     try:
         out = fn(img.copy())
     except NotImplementedError:
-        return _not_yet(name, "make to_tensor(img) return the (1, h, w) float32 image")
+        return not_yet(name, text("make to_tensor(img) return the (1, h, w) float32 image",
+                                  "让 to_tensor(img) 返回 (1, h, w) 的 float32 图像"))
     except Exception as err:  # student code: a verdict, not a traceback
-        return _verdict(name, f"raised {type(err).__name__}: {err}"[:300])
+        return verdict(name, _raised(err))
     if not isinstance(out, nd.NDArray):
-        return _verdict(name, f"returned a {type(out).__name__}, expected an NDArray")
+        return verdict(name, text(f"returned a {type(out).__name__}, expected an NDArray",
+                                  f"返回了 {type(out).__name__}，应返回 NDArray"))
     got = out.asnumpy()
     if got.shape != expected.shape:
-        hint = ("move the channel axis first: img.transpose((2, 0, 1)) turns HWC into CHW"
-                if sorted(got.shape) == sorted(expected.shape) else "one channel, then h, w")
-        return _verdict(name, f"shape {got.shape} for an image of shape {img.shape}, expected "
-                              f"{expected.shape}: {hint}")
+        hint = (text("move the channel axis first: img.transpose((2, 0, 1)) turns HWC into CHW",
+                     "把通道轴移到最前：img.transpose((2, 0, 1)) 把 HWC 变成 CHW")
+                if sorted(got.shape) == sorted(expected.shape) else
+                text("one channel, then h, w", "先是一个通道，然后是 h、w"))
+        return verdict(name, text(f"shape {got.shape} for an image of shape {img.shape}, "
+                                  f"expected {expected.shape}: {hint}",
+                                  f"对形状为 {img.shape} 的图像，形状 {got.shape} 不对，"
+                                  f"应为 {expected.shape}：{hint}"))
     if got.dtype != np.float32:
-        return _verdict(name, f"dtype {got.dtype}, expected float32: use .astype('float32')")
+        return verdict(name, text(f"dtype {got.dtype}, expected float32: use "
+                                  ".astype('float32')",
+                                  f"dtype 为 {got.dtype}，应为 float32：请用 .astype('float32')"))
     if got.max() > 1:
-        return _verdict(name, f"values up to {got.max():g}; ToTensor scales bytes to [0, 1]: "
-                              "divide by 255")
+        return verdict(name, text(f"values up to {got.max():g}; ToTensor scales bytes to "
+                                  "[0, 1]: divide by 255",
+                                  f"数值最大到 {got.max():g}；ToTensor 把字节缩放到 [0, 1]："
+                                  "请除以 255"))
     if not np.allclose(got, expected.asnumpy(), atol=1e-6):
-        return _verdict(name, "values differ from ToTensor's: divide the bytes by 255, and move "
-                              "the channel axis with transpose((2, 0, 1))")
-    return _verdict(name, None)
+        return verdict(name, text("values differ from ToTensor's: divide the bytes by 255, and "
+                                  "move the channel axis with transpose((2, 0, 1))",
+                                  "数值与 ToTensor 的不同：把字节除以 255，并用 "
+                                  "transpose((2, 0, 1)) 移动通道轴"))
+    return verdict(name, None)
 
 
 def check_num_updates(fn):
@@ -97,28 +121,36 @@ def check_num_updates(fn):
         try:
             got = fn(*args)
         except NotImplementedError:
-            return _not_yet(name, "make num_updates(...) return the number of updates")
+            return not_yet(name, text("make num_updates(...) return the number of updates",
+                                      "让 num_updates(...) 返回更新的次数"))
         except Exception as err:  # student code: a verdict, not a traceback
-            return _verdict(name, f"raised {type(err).__name__}: {err}"[:300])
+            return verdict(name, _raised(err))
         n, b, e = args
         expected = math.ceil(n / b) * e
         if got != expected:
             hint = ""
             if got == (n // b) * e:
-                hint = ": the last, smaller batch is kept, so round up (math.ceil)"
+                hint = text(": the last, smaller batch is kept, so round up (math.ceil)",
+                            "：最后那个较小的批量也保留，所以要向上取整（math.ceil）")
             elif got == e * n / b:
-                hint = ": count whole batches; the last one is smaller, so round up"
-            return _verdict(name, f"num_updates{args} is {got!r}, expected {expected}{hint}")
-    return _verdict(name, None)
+                hint = text(": count whole batches; the last one is smaller, so round up",
+                            "：要数完整的批量个数；最后一个批量较小，所以要向上取整")
+            return verdict(name, text(f"num_updates{args} is {got!r}, expected {expected}{hint}",
+                                      f"num_updates{args} 为 {got!r}，应为 {expected}{hint}"))
+    return verdict(name, None)
 
 
 def check_more_epochs(answer):
     """Multiple choice (exercise 3): what do ten times more epochs do? Introduced in chapter 01."""
     return _choice("check_more_epochs", answer, "b", {
-        "a": "the test set is held out: nothing guarantees that fitting the training set "
-             "better helps on it; a model can start to memorise the training images",
-        "c": "each epoch makes more updates on the training set, so the training loss keeps "
-             "falling (slowly), it does not grow",
+        "a": text("the test set is held out: nothing guarantees that fitting the training set "
+                  "better helps on it; a model can start to memorise the training images",
+                  "测试数据集不参与训练：把训练数据集拟合得更好并不保证在测试数据集上也更好；"
+                  "模型可能开始记住训练图像"),
+        "c": text("each epoch makes more updates on the training set, so the training loss "
+                  "keeps falling (slowly), it does not grow",
+                  "每个迭代周期都在训练数据集上做更多次更新，所以训练损失会继续（缓慢地）"
+                  "下降，而不会上升"),
     })
 
 
@@ -129,14 +161,20 @@ def check_memory(train_bytes, resized_bytes):
     """
     name = "check_memory"
     if train_bytes is None or resized_bytes is None:
-        return _not_yet(name, "set train_bytes and resized_bytes to numbers of bytes")
+        return not_yet(name, text("set train_bytes and resized_bytes to numbers of bytes",
+                                  "把 train_bytes 和 resized_bytes 设为字节数"))
     for label, got, size in (("train_bytes", train_bytes, 28),
                              ("resized_bytes", resized_bytes, 224)):
         expected = 60000 * size * size * 4
         if isinstance(got, bool) or not isinstance(got, int | float | np.integer | np.floating):
-            return _verdict(name, f"{label} must be a number, got {got!r}")
+            return verdict(name, text(f"{label} must be a number, got {got!r}",
+                                      f"{label} 必须是一个数，得到的是 {got!r}"))
         if got != expected:
-            hint = (": a float32 takes 4 bytes, not 1" if got * 4 == expected else
-                    f": 60,000 images x {size} x {size} pixels x 4 bytes")
-            return _verdict(name, f"{label} is {got:,}, expected {expected:,}{hint}")
-    return _verdict(name, None)
+            hint = (text(": a float32 takes 4 bytes, not 1",
+                         "：一个 float32 占 4 个字节，不是 1 个")
+                    if got * 4 == expected else
+                    text(f": 60,000 images x {size} x {size} pixels x 4 bytes",
+                         f"：60,000 张图像 x {size} x {size} 个像素 x 4 个字节"))
+            return verdict(name, text(f"{label} is {got:,}, expected {expected:,}{hint}",
+                                      f"{label} 为 {got:,}，应为 {expected:,}{hint}"))
+    return verdict(name, None)

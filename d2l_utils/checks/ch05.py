@@ -3,8 +3,7 @@
 ``check_pick_learning_rate`` and ``check_clearly_better`` call the student's
 function on small hand-made tables and score lists whose answers are known;
 ``check_q3`` and ``check_q4`` grade multiple-choice answers.  Each prints one
-verdict line (``"<check>: correct"``, ``"<check>: wrong: ..."`` or
-``"<check>: not yet: ..."`` for an unfinished stub) and returns True or False.
+verdict line (``_verdict``) and returns True or False.
 """
 
 import math
@@ -12,26 +11,15 @@ import math
 import numpy as np
 import pandas as pd
 
-from ._common import _describe, _verdict
-
-_NOT_YET = "not yet: the function still raises NotImplementedError; write its body"
-
-
-def _attempt(fn, *args):
-    """(result, None) or (None, problem); an unfinished stub is 'not yet', not an error."""
-    try:
-        return fn(*args), None
-    except NotImplementedError:
-        return None, _NOT_YET
-    except Exception as err:  # student code: a verdict, not a traceback
-        return None, f"wrong: raised {_describe(err)}"
+from ..language import text
+from ._common import _attempt
+from ._verdict import not_yet, verdict
 
 
 def _report(name, problem):
-    if problem is not None and problem.startswith("not yet"):
-        print(f"{name}: {problem}")
-        return False
-    return _verdict(name, problem.removeprefix("wrong: ") if problem else None)
+    return verdict(name, problem, text("the function still raises NotImplementedError; "
+                                       "write its body",
+                                       "函数仍然抛出 NotImplementedError；请写出它的函数体"))
 
 
 def _table(lrs, valid, diverged=None):
@@ -42,102 +30,121 @@ def _table(lrs, valid, diverged=None):
 
 # The learning rate to choose: the smallest rate within ``margin`` of the best
 # validation accuracy among the runs that did not diverge.
-_LR_CASES = [
-    (_table([0.01, 0.1, 0.3, 1.0], [0.74, 0.826, 0.838, 0.1], [False, False, False, True]),
-     0.02, 0.1, "two rates within the margin: take the smaller, safer one"),
-    (_table([0.01, 0.1, 0.3, 1.0], [0.74, 0.80, 0.838, 0.1], [False, False, False, True]),
-     0.02, 0.3, "only one rate within the margin"),
-    (_table([0.1, 0.3, 1.0], [0.80, 0.83, 0.95], [False, False, True]),
-     0.02, 0.3, "a diverged run never counts, whatever its accuracy says"),
-    (_table([3.0, 0.03, 0.3], [0.82, 0.79, 0.825]),
-     0.01, 0.3, "rows in any order"),
-]
+def _lr_cases():
+    return [
+        (_table([0.01, 0.1, 0.3, 1.0], [0.74, 0.826, 0.838, 0.1], [False, False, False, True]),
+         0.02, 0.1, text("two rates within the margin: take the smaller, safer one",
+                         "有两个学习率在 margin 之内：取较小、较稳妥的那个")),
+        (_table([0.01, 0.1, 0.3, 1.0], [0.74, 0.80, 0.838, 0.1], [False, False, False, True]),
+         0.02, 0.3, text("only one rate within the margin", "只有一个学习率在 margin 之内")),
+        (_table([0.1, 0.3, 1.0], [0.80, 0.83, 0.95], [False, False, True]),
+         0.02, 0.3, text("a diverged run never counts, whatever its accuracy says",
+                         "发散的运行永远不算数，不管它的准确率是多少")),
+        (_table([3.0, 0.03, 0.3], [0.82, 0.79, 0.825]),
+         0.01, 0.3, text("rows in any order", "行可以是任意顺序")),
+    ]
 
 
 def check_pick_learning_rate(fn):
     """``fn(results, margin)``: the smallest lr within ``margin`` of the best non-diverged
     ``valid_acc`` in a sweep table (columns ``lr``, ``valid_acc``, ``diverged``)."""
     name = "check_pick_learning_rate"
-    for table, margin, expected, why in _LR_CASES:
+    for table, margin, expected, why in _lr_cases():
         got, problem = _attempt(fn, table.copy(), margin)
         if problem:
             return _report(name, problem)
         try:
             ok = math.isclose(float(got), expected)
         except (TypeError, ValueError):
-            return _verdict(name, f"returned {got!r}; return one learning rate (a number)")
+            return verdict(name, text(f"returned {got!r}; return one learning rate (a number)",
+                                      f"返回了 {got!r}；请返回一个学习率（一个数）"))
         if not ok:
-            rows = ", ".join(f"lr {r.lr:g}: {r.valid_acc:.3f}{' diverged' if r.diverged else ''}"
+            diverged = text(" diverged", " 发散")
+            rows = ", ".join(f"lr {r.lr:g}: {r.valid_acc:.3f}{diverged if r.diverged else ''}"
                              for r in table.itertuples())
-            return _verdict(name, f"for [{rows}] with margin {margin} you chose {got!r}, "
-                                  f"expected {expected:g} ({why})")
-    return _verdict(name, None)
+            return verdict(name, text(f"for [{rows}] with margin {margin} you chose {got!r}, "
+                                      f"expected {expected:g} ({why})",
+                                      f"对 [{rows}]、margin 为 {margin}，你选择了 {got!r}，"
+                                      f"应为 {expected:g}（{why}）"))
+    return verdict(name, None)
 
 
-_BETTER_CASES = [
-    ([0.84, 0.842, 0.839], [0.83, 0.832, 0.829], True, "every score of a beats every one of b"),
-    ([0.84, 0.842, 0.831], [0.83, 0.832, 0.829], False,
-     "the ranges overlap (0.831 < 0.832): the difference is within the seed noise"),
-    ([0.83, 0.832, 0.829], [0.84, 0.842, 0.839], False, "a is worse, not better"),
-    ([0.835], [0.834], False, "one run each tells nothing about the noise; need 2+ each"),
-    ([0.835, 0.836], [0.83, 0.831, 0.829, 0.83], True, "lists of different lengths"),
-]
+def _better_cases():
+    return [
+        ([0.84, 0.842, 0.839], [0.83, 0.832, 0.829], True,
+         text("every score of a beats every one of b", "a 的每个分数都高于 b 的每个分数")),
+        ([0.84, 0.842, 0.831], [0.83, 0.832, 0.829], False,
+         text("the ranges overlap (0.831 < 0.832): the difference is within the seed noise",
+              "两个范围有重叠（0.831 < 0.832）：差异在随机种子的噪声之内")),
+        ([0.83, 0.832, 0.829], [0.84, 0.842, 0.839], False,
+         text("a is worse, not better", "a 更差，而不是更好")),
+        ([0.835], [0.834], False,
+         text("one run each tells nothing about the noise; need 2+ each",
+              "各运行一次无法说明噪声的大小；每个至少需要 2 次")),
+        ([0.835, 0.836], [0.83, 0.831, 0.829, 0.83], True,
+         text("lists of different lengths", "长度不同的列表")),
+    ]
 
 
 def check_clearly_better(fn):
     """``fn(a, b)``: True only if every score of ``a`` beats every score of ``b`` and both
     have at least two seeds."""
     name = "check_clearly_better"
-    for a, b, expected, why in _BETTER_CASES:
+    for a, b, expected, why in _better_cases():
         got, problem = _attempt(fn, list(a), list(b))
         if problem:
             return _report(name, problem)
         # np.min(a) > np.max(b) gives numpy.bool_, as correct as Python's bool
         if not isinstance(got, bool | np.bool_):
-            return _verdict(name, f"returned {got!r}; return True or False")
+            return verdict(name, text(f"returned {got!r}; return True or False",
+                                      f"返回了 {got!r}；请返回 True 或 False"))
         if bool(got) != expected:
-            return _verdict(name, f"clearly_better({a}, {b}) returned {got}, expected "
-                                  f"{expected}: {why}")
-    return _verdict(name, None)
+            return verdict(name, text(f"clearly_better({a}, {b}) returned {got}, expected "
+                                      f"{expected}: {why}",
+                                      f"clearly_better({a}, {b}) 返回了 {got}，应为 "
+                                      f"{expected}：{why}"))
+    return verdict(name, None)
 
 
 def _choice(name, answer, right, wrong_hints):
+    listed = ", ".join(map(repr, wrong_hints))
     if answer is None:
-        print(f"{name}: not yet: set answer to one of {', '.join(map(repr, wrong_hints))}"
-              f" (a letter)")
-        return False
+        return not_yet(name, text(f"set answer to one of {listed} (a letter)",
+                                  f"把 answer 设为 {listed} 之一（一个字母）"))
     key = str(answer).strip().lower()
     if key not in wrong_hints:
-        return _verdict(name, f"{answer!r} is not one of {', '.join(map(repr, wrong_hints))}")
-    return _verdict(name, None if key == right else wrong_hints[key])
-
-
-_Q3_HINTS = {
-    "a": "the validation images are as hard as any others (the split is random and "
-         "stratified); the bias comes from how the score was chosen",
-    "b": None,
-    "c": "more epochs change the model, not whether its score is biased; the score of a "
-         "fixed model on unseen data is unbiased",
-    "d": "the validation set is never trained on here; the winner was selected by it, "
-         "which is a weaker but real form of fitting it",
-}
+        return verdict(name, text(f"{answer!r} is not one of {listed}",
+                                  f"{answer!r} 不是 {listed} 之一"))
+    return verdict(name, None if key == right else wrong_hints[key])
 
 
 def check_q3(answer):
     """Exercise 3: why is the winning configuration's validation score optimistic?"""
-    hints = dict(_Q3_HINTS)
-    return _choice("check_q3", answer, "b", hints)
-
-
-_Q4_HINTS = {
-    "a": "SoftmaxCrossEntropyLoss works on logits with the LogSumExp trick, so nothing "
-         "overflows: train it and look at the loss",
-    "b": None,
-    "c": "a rate 100 times larger does change training: compare the printed loss with "
-         "lr 0.1's",
-}
+    return _choice("check_q3", answer, "b", {
+        "a": text("the validation images are as hard as any others (the split is random and "
+                  "stratified); the bias comes from how the score was chosen",
+                  "验证图像和其他图像一样难（划分是随机且分层的）；偏差来自分数被挑选的方式"),
+        "b": None,
+        "c": text("more epochs change the model, not whether its score is biased; the score "
+                  "of a fixed model on unseen data is unbiased",
+                  "更多的迭代周期改变的是模型，而不是它的分数有没有偏差；一个固定的模型在"
+                  "没见过的数据上的分数是无偏的"),
+        "d": text("the validation set is never trained on here; the winner was selected by "
+                  "it, which is a weaker but real form of fitting it",
+                  "这里从没有在验证数据集上训练；但胜出者是靠它选出来的，这是一种较弱但"
+                  "真实存在的对它的拟合"),
+    })
 
 
 def check_q4(answer):
     """Exercise 4: what does lr 10 do with Gluon's stable loss?"""
-    return _choice("check_q4", answer, "b", dict(_Q4_HINTS))
+    return _choice("check_q4", answer, "b", {
+        "a": text("SoftmaxCrossEntropyLoss works on logits with the LogSumExp trick, so "
+                  "nothing overflows: train it and look at the loss",
+                  "SoftmaxCrossEntropyLoss 用 LogSumExp 技巧在 logits 上计算，所以不会"
+                  "上溢：训练一下，看看损失"),
+        "b": None,
+        "c": text("a rate 100 times larger does change training: compare the printed loss "
+                  "with lr 0.1's",
+                  "大 100 倍的学习率确实会改变训练：把打印出的损失与 lr 0.1 的比较一下"),
+    })

@@ -15,8 +15,10 @@ import numpy as np
 from mxnet import nd
 from mxnet.gluon import nn
 
-from ._choice import _choice, _not_yet
-from ._common import _call, _describe, _verdict, _worst
+from ..language import text
+from ._choice import _choice
+from ._common import _call, _describe, _raised, _worst
+from ._verdict import STUB, not_yet, verdict
 
 _RNG_SEED = 2027
 _TOL = 1e-5
@@ -47,26 +49,39 @@ def check_dense_forward(fn):
         W, b = layer.weight.data(), layer.bias.data()
         got, problem = _call(fn, X, W, b)
         if problem:
-            if problem.startswith("raised NotImplementedError"):
-                return _not_yet(name, "fill in dense_forward(X, weight, bias) with nd.dot")
+            if problem is STUB:
+                return not_yet(name, text("fill in dense_forward(X, weight, bias) with nd.dot",
+                                          "用 nd.dot 补全 dense_forward(X, weight, bias)"))
             if "dot" in problem.lower() or "shape" in problem.lower():
-                problem += (f" (X {X.shape}, weight {W.shape}: Gluon stores weight as "
-                            "(units, in_units); flatten X and multiply by weight.T)")
-            return _verdict(name, problem)
+                problem += text(f" (X {X.shape}, weight {W.shape}: Gluon stores weight as "
+                                "(units, in_units); flatten X and multiply by weight.T)",
+                                f"（X {X.shape}，weight {W.shape}：Gluon 以 "
+                                "(units, in_units) 存储 weight；请把 X 展平后乘以 weight.T）")
+            return verdict(name, problem)
         expected = layer(X).asnumpy()
         if got.shape != expected.shape:
-            return _verdict(name, f"wrong shape {got.shape} for X {X.shape} and weight "
-                                  f"{W.shape}, expected {expected.shape}: (examples, units)")
+            return verdict(name, text(f"wrong shape {got.shape} for X {X.shape} and weight "
+                                      f"{W.shape}, expected {expected.shape}: "
+                                      "(examples, units)",
+                                      f"对 X {X.shape} 和 weight {W.shape}，形状 {got.shape} "
+                                      f"不对，应为 {expected.shape}：(examples, units)"))
         flat = X.asnumpy().reshape(X.shape[0], -1)
         if W.shape[0] == W.shape[1] and np.allclose(
                 got, flat @ W.asnumpy() + b.asnumpy(), atol=_TOL):
-            return _verdict(name, "this is X weight + b; Gluon's weight is (units, in_units), "
-                                  "so the layer computes X weight^T + b")
+            return verdict(name, text("this is X weight + b; Gluon's weight is "
+                                      "(units, in_units), so the layer computes "
+                                      "X weight^T + b",
+                                      "这是 X weight + b；Gluon 的 weight 是 (units, in_units)，"
+                                      "所以这一层计算的是 X weight^T + b"))
         i, err = _worst(got, expected)
         if err > _TOL * max(1.0, abs(float(expected[i]))):
-            return _verdict(name, f"max abs error {err:.3g} at {i} for X {X.shape}, weight "
-                                  f"{W.shape}: got {got[i]:.6g}, expected {expected[i]:.6g}")
-    return _verdict(name, None)
+            return verdict(name, text(f"max abs error {err:.3g} at {i} for X {X.shape}, "
+                                      f"weight {W.shape}: got {got[i]:.6g}, expected "
+                                      f"{expected[i]:.6g}",
+                                      f"对 X {X.shape}、weight {W.shape}，在 {i} 处最大绝对"
+                                      f"误差为 {err:.3g}：得到 {got[i]:.6g}，应为 "
+                                      f"{expected[i]:.6g}"))
+    return verdict(name, None)
 
 
 def _layers(net):
@@ -87,49 +102,72 @@ def check_source_net(net):
     """
     name = "check_source_net"
     if net is None:
-        return _not_yet(name, "build net = nn.HybridSequential() with three nn.Dense layers "
-                              "and call net.initialize()")
+        return not_yet(name, text("build net = nn.HybridSequential() with three nn.Dense "
+                                  "layers and call net.initialize()",
+                                  "用三个 nn.Dense 层构建 net = nn.HybridSequential()，"
+                                  "并调用 net.initialize()"))
     if not isinstance(net, nn.Block):
-        return _verdict(name, f"net must be a Gluon block, got {type(net).__name__}")
+        return verdict(name, text(f"net must be a Gluon block, got {type(net).__name__}",
+                                  f"net 必须是 Gluon 块，得到的是 {type(net).__name__}"))
     try:
         out = net(nd.zeros((2, 1, 28, 28)))
     except Exception as err:
-        text = _describe(err)
-        hint = (": call net.initialize() first" if "initializ" in text.lower() else "")
-        return _verdict(name, f"net(X) raised {text}{hint}"[:300])
+        described = _describe(err)
+        hint = (text(": call net.initialize() first", "：请先调用 net.initialize()")
+                if "initializ" in described.lower() else "")
+        return verdict(name, text(f"net(X) raised {described}{hint}"[:300],
+                                  f"net(X) 抛出了 {described}{hint}"[:300]))
     if not isinstance(out, nd.NDArray) or out.shape != (2, 10):
-        return _verdict(name, f"net(X) must return (batch, 10) logits, got "
-                              f"{getattr(out, 'shape', type(out).__name__)}")
+        shown = getattr(out, 'shape', type(out).__name__)
+        return verdict(name, text(f"net(X) must return (batch, 10) logits, got {shown}",
+                                  f"net(X) 必须返回 (batch, 10) 的 logits，得到的是 {shown}"))
     layers = _layers(net)
     dense = [layer for layer in layers if isinstance(layer, nn.Dense)]
     shapes = [tuple(layer.weight.shape) for layer in dense]
     expected = [(300, 784), (100, 300), (10, 100)]
     if shapes != expected:
-        return _verdict(name, f"Dense weight shapes are {shapes}, expected {expected} "
-                              "((units, in_units): Dense(300), Dense(100), Dense(10))")
+        return verdict(name, text(f"Dense weight shapes are {shapes}, expected {expected} "
+                                  "((units, in_units): Dense(300), Dense(100), Dense(10))",
+                                  f"Dense 的 weight 形状为 {shapes}，应为 {expected}"
+                                  "（(units, in_units)：Dense(300)、Dense(100)、Dense(10)）"))
     acts = [getattr(getattr(layer, "act", None), "_act_type", None) for layer in dense]
     extra = [type(layer).__name__ for layer in layers if not isinstance(layer, nn.Dense)]
     hidden_relu = all(a == "relu" for a in acts[:2]) or (
         extra == ["Activation", "Activation"] and all(a is None for a in acts))
     if acts[2] is not None:
-        return _verdict(name, f"the last Dense layer has activation {acts[2]!r}; it must "
-                              "return logits (no activation): the loss applies the softmax")
+        return verdict(name, text(f"the last Dense layer has activation {acts[2]!r}; it must "
+                                  "return logits (no activation): the loss applies the "
+                                  "softmax",
+                                  f"最后一个 Dense 层的激活函数是 {acts[2]!r}；它必须返回 "
+                                  "logits（没有激活函数）：softmax 由损失函数来做"))
     if not hidden_relu:
-        return _verdict(name, f"the hidden layers' activations are {acts[:2]}, expected "
-                              "'relu' (nn.Dense(300, activation='relu'), ...)")
-    return _verdict(name, None)
+        return verdict(name, text(f"the hidden layers' activations are {acts[:2]}, expected "
+                                  "'relu' (nn.Dense(300, activation='relu'), ...)",
+                                  f"隐藏层的激活函数是 {acts[:2]}，应为 'relu'"
+                                  "（nn.Dense(300, activation='relu'), ...）"))
+    return verdict(name, None)
 
 
 _CAPACITY_ANSWER = "b"
-_CAPACITY_HINTS = {
-    "a": "underfitting shows as low training accuracy; here training accuracy keeps rising",
-    "c": "a learning rate that is too large makes the training loss jump or diverge; here "
-         "training goes smoothly, only the test accuracy stops improving",
-    "d": "the two curves are measured differently, but that does not explain the gap: the "
-         "training curve is a running average taken during each epoch while the weights "
-         "change, the validation curve is evaluate_accuracy after the epoch; measured after "
-         "the epoch too, the training accuracy is even higher (the chapter checks it)",
-}
+
+
+def _capacity_hints():
+    return {
+        "a": text("underfitting shows as low training accuracy; here training accuracy keeps "
+                  "rising",
+                  "欠拟合表现为训练准确率低；而这里训练准确率一直在上升"),
+        "c": text("a learning rate that is too large makes the training loss jump or diverge; "
+                  "here training goes smoothly, only the test accuracy stops improving",
+                  "学习率太大会让训练损失跳动或发散；这里训练很平稳，只是测试准确率不再提高"),
+        "d": text("the two curves are measured differently, but that does not explain the gap: "
+                  "the training curve is a running average taken during each epoch while the "
+                  "weights change, the validation curve is evaluate_accuracy after the epoch; "
+                  "measured after the epoch too, the training accuracy is even higher (the "
+                  "chapter checks it)",
+                  "两条曲线的测量方式确实不同，但这解释不了差距：训练曲线是每个迭代周期内、"
+                  "权重不断变化时的滑动平均，验证曲线是迭代周期结束后的 evaluate_accuracy；"
+                  "如果训练准确率也在迭代周期结束后测量，它甚至更高（本章检查过这一点）"),
+    }
 
 
 def check_capacity(answer):
@@ -140,14 +178,17 @@ def check_capacity(answer):
     c) the learning rate is too large; d) the accuracy is measured wrongly.
     Prints a verdict, returns a bool.  Introduced in chapters/07_mlp_concise_gluon.ipynb.
     """
-    return _choice("check_capacity", answer, _CAPACITY_ANSWER, _CAPACITY_HINTS)
+    return _choice("check_capacity", answer, _CAPACITY_ANSWER, _capacity_hints())
 
 
 def _best_epoch_cases():
-    return [([0.70, 0.80, 0.85, 0.84], 3, "the highest value is in epoch 3"),
-            ([0.9, 0.8, 0.7], 1, "the highest value is in the first epoch, epoch 1"),
-            ([0.80, 0.83, 0.83, 0.82], 2, "on a tie take the first (earliest) epoch"),
-            ([0.5], 1, "a single epoch")]
+    return [([0.70, 0.80, 0.85, 0.84], 3,
+             text("the highest value is in epoch 3", "最高值在第 3 个迭代周期")),
+            ([0.9, 0.8, 0.7], 1, text("the highest value is in the first epoch, epoch 1",
+                                      "最高值在第一个迭代周期，即第 1 个迭代周期")),
+            ([0.80, 0.83, 0.83, 0.82], 2, text("on a tie take the first (earliest) epoch",
+                                               "并列时取第一个（最早的）迭代周期")),
+            ([0.5], 1, text("a single epoch", "只有一个迭代周期"))]
 
 
 def check_best_epoch(fn):
@@ -162,18 +203,24 @@ def check_best_epoch(fn):
         try:
             got = fn(list(accs))
         except NotImplementedError:
-            return _not_yet(name, "fill in best_epoch(valid_acc)")
+            return not_yet(name, text("fill in best_epoch(valid_acc)",
+                                      "补全 best_epoch(valid_acc)"))
         except Exception as err:
-            return _verdict(name, f"best_epoch({accs}) raised {_describe(err)}")
+            return verdict(name, f"best_epoch({accs}) {_raised(err)}")
         if isinstance(got, bool) or not isinstance(got, numbers.Integral):
-            return _verdict(name, f"best_epoch({accs}) returned {got!r}; return an int "
-                                  "(an epoch number)")
+            return verdict(name, text(f"best_epoch({accs}) returned {got!r}; return an int "
+                                      "(an epoch number)",
+                                      f"best_epoch({accs}) 返回了 {got!r}；请返回一个 int"
+                                      "（迭代周期的编号）"))
         if got != expected:
             if got == expected - 1:
-                why = "epochs count from 1 (the list's index 0 is epoch 1)"
-            return _verdict(name, f"best_epoch({accs}) returned {got}, expected {expected}: "
-                                  f"{why}")
-    return _verdict(name, None)
+                why = text("epochs count from 1 (the list's index 0 is epoch 1)",
+                           "迭代周期从 1 开始计数（列表的下标 0 是第 1 个迭代周期）")
+            return verdict(name, text(f"best_epoch({accs}) returned {got}, expected "
+                                      f"{expected}: {why}",
+                                      f"best_epoch({accs}) 返回了 {got}，应为 {expected}："
+                                      f"{why}"))
+    return verdict(name, None)
 
 
 def check_cosine_lr(fn):
@@ -190,20 +237,28 @@ def check_cosine_lr(fn):
                                                    final_lr=final_lr)
         for step in range(max_update + 1):
             expected = schedule(step)
+            call = f"cosine_lr({step}, {max_update}, {base_lr}, {final_lr})"
             try:
                 got = fn(step, max_update, base_lr, final_lr)
             except NotImplementedError:
-                return _not_yet(name, "fill in cosine_lr(step, max_update, base_lr, final_lr)")
+                return not_yet(name, text("fill in cosine_lr(step, max_update, base_lr, "
+                                          "final_lr)",
+                                          "补全 cosine_lr(step, max_update, base_lr, "
+                                          "final_lr)"))
             except Exception as err:
-                return _verdict(name, f"cosine_lr({step}, {max_update}, {base_lr}, {final_lr}) "
-                                      f"raised {_describe(err)}")
+                return verdict(name, f"{call} {_raised(err)}")
             if isinstance(got, bool) or not isinstance(got, numbers.Real):
-                return _verdict(name, f"returned {got!r}; return a number")
+                return verdict(name, text(f"returned {got!r}; return a number",
+                                          f"返回了 {got!r}；请返回一个数"))
             ok = math.isclose(float(got), expected, rel_tol=1e-6, abs_tol=1e-12)
             if not ok:
-                hint = (" (the rate starts at base_lr: cos(0) = 1)" if step == 0 else
-                        " (it ends at final_lr: cos(pi) = -1)" if step == max_update else "")
-                return _verdict(name, f"cosine_lr({step}, {max_update}, {base_lr}, "
-                                      f"{final_lr}) = {float(got):.6g}, CosineScheduler gives "
-                                      f"{expected:.6g}{hint}")
-    return _verdict(name, None)
+                hint = (text(" (the rate starts at base_lr: cos(0) = 1)",
+                             "（学习率从 base_lr 开始：cos(0) = 1）") if step == 0 else
+                        text(" (it ends at final_lr: cos(pi) = -1)",
+                             "（它在 final_lr 结束：cos(pi) = -1）") if step == max_update
+                        else "")
+                return verdict(name, text(f"{call} = {float(got):.6g}, CosineScheduler gives "
+                                          f"{expected:.6g}{hint}",
+                                          f"{call} = {float(got):.6g}，CosineScheduler 给出 "
+                                          f"{expected:.6g}{hint}"))
+    return verdict(name, None)

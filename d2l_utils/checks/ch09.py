@@ -6,10 +6,12 @@ Each prints one verdict line (see ``_common``) and returns True or False.
 import contextlib
 import io
 
+from ..language import text
 from ..regularization import EarlyStopping
 from ..training import History, TrainState
-from ._choice import _choice, _not_yet
-from ._common import _describe, _verdict
+from ._choice import _choice
+from ._common import _attempt
+from ._verdict import not_yet, verdict
 
 
 def _packaged_stop(valid_accs, patience, min_delta):
@@ -48,33 +50,47 @@ def check_early_stopping(fn):
     name = "check_early_stopping"
     for accs, patience, min_delta in _STOP_CASES:
         want = _packaged_stop(accs, patience, min_delta)
-        try:
-            got = fn(list(accs), patience, min_delta)
-        except NotImplementedError:
-            return _not_yet(name, "write early_stopping's loop, with best + min_delta")
-        except Exception as err:  # student code: a verdict, not a traceback
-            return _verdict(name, f"raised {_describe(err)}")
+        got, problem = _attempt(fn, list(accs), patience, min_delta)
+        if problem:
+            return verdict(name, problem, text("write early_stopping's loop, with "
+                                               "best + min_delta",
+                                               "写出 early_stopping 的循环，"
+                                               "用上 best + min_delta"))
         try:
             got = tuple(int(i) for i in got)
         except (TypeError, ValueError):
             got = None
         if got is None or len(got) != 2:
-            return _verdict(name, "return two indices, (best, stop)")
+            return verdict(name, text("return two indices, (best, stop)",
+                                      "请返回两个下标 (best, stop)"))
         if got != want:
             ignored = _packaged_stop(accs, patience, 0.0)
-            hint = (" (that is what min_delta = 0 gives: a check must beat the best by "
-                    "MORE than min_delta)" if min_delta and got == ignored else "")
-            return _verdict(name, f"for {accs} with patience={patience}, "
-                                  f"min_delta={min_delta}: got (best, stop) = {got}, "
-                                  f"expected {want}{hint}")
-    return _verdict(name, None)
+            hint = (text(" (that is what min_delta = 0 gives: a check must beat the best by "
+                         "MORE than min_delta)",
+                         "（这是 min_delta = 0 时的结果：一次检查必须比最好的结果高出"
+                         "“超过” min_delta 才算更好）")
+                    if min_delta and got == ignored else "")
+            return verdict(name, text(f"for {accs} with patience={patience}, "
+                                      f"min_delta={min_delta}: got (best, stop) = {got}, "
+                                      f"expected {want}{hint}",
+                                      f"对 {accs}、patience={patience}、"
+                                      f"min_delta={min_delta}：得到 (best, stop) = {got}，"
+                                      f"应为 {want}{hint}"))
+    return verdict(name, None)
 
 
-_DIAGNOSES = {
-    "a": ("high variance", "training 0.99 and validation 0.81: a large gap is overfitting"),
-    "b": ("high bias", "training 0.72 and validation 0.71: it cannot fit even the training data"),
-    "c": ("fine", "training 0.90 and validation 0.89: a small gap at a good accuracy"),
-}
+def _diagnoses():
+    return {
+        "a": ("high variance",
+              text("training 0.99 and validation 0.81: a large gap is overfitting",
+                   "训练 0.99、验证 0.81：差距很大，是过拟合")),
+        "b": ("high bias",
+              text("training 0.72 and validation 0.71: it cannot fit even the training data",
+                   "训练 0.72、验证 0.71：它连训练数据都拟合不了")),
+        "c": ("fine",
+              text("training 0.90 and validation 0.89: a small gap at a good accuracy",
+                   "训练 0.90、验证 0.89：准确率不错，差距很小")),
+    }
 
 
 def check_diagnosis(answer):
@@ -84,13 +100,18 @@ def check_diagnosis(answer):
     """
     name = "check_diagnosis"
     if answer is None:
-        return _not_yet(name, "set answer to a dict such as {'a': 'high bias', ...}")
-    if not isinstance(answer, dict) or set(answer) != set(_DIAGNOSES):
-        return _verdict(name, f"answer must be a dict with keys 'a', 'b', 'c', got {answer!r}")
-    for key, (want, why) in _DIAGNOSES.items():
+        return not_yet(name, text("set answer to a dict such as {'a': 'high bias', ...}",
+                                  "把 answer 设为一个字典，例如 {'a': 'high bias', ...}"))
+    diagnoses = _diagnoses()
+    if not isinstance(answer, dict) or set(answer) != set(diagnoses):
+        return verdict(name, text(f"answer must be a dict with keys 'a', 'b', 'c', got "
+                                  f"{answer!r}",
+                                  f"answer 必须是键为 'a'、'b'、'c' 的字典，得到的是 "
+                                  f"{answer!r}"))
+    for key, (want, why) in diagnoses.items():
         if answer[key] != want:
-            return _verdict(name, f"{key}) is {want!r}: {why}")
-    return _verdict(name, None)
+            return verdict(name, text(f"{key}) is {want!r}: {why}", f"{key}) 是 {want!r}：{why}"))
+    return verdict(name, None)
 
 
 _FLIPS = {"clothing": {"left-right"}, "digits": set()}
@@ -102,21 +123,30 @@ def check_flips(answer):
     """
     name = "check_flips"
     if answer is None:
-        return _not_yet(name, "set answer to {'clothing': {...}, 'digits': {...}}")
+        return not_yet(name, text("set answer to {'clothing': {...}, 'digits': {...}}",
+                                  "把 answer 设为 {'clothing': {...}, 'digits': {...}}"))
     if not isinstance(answer, dict) or set(answer) != set(_FLIPS) or not all(
             isinstance(v, set) and v <= {"left-right", "up-down"} for v in answer.values()):
-        return _verdict(name, "answer must map 'clothing' and 'digits' to sets of "
-                              "'left-right' / 'up-down'")
+        return verdict(name, text("answer must map 'clothing' and 'digits' to sets of "
+                                  "'left-right' / 'up-down'",
+                                  "answer 必须把 'clothing' 和 'digits' 分别映射到由 "
+                                  "'left-right' / 'up-down' 组成的集合"))
     if "up-down" in answer["clothing"]:
-        return _verdict(name, "an upside-down shirt is not how shirts appear in the data: "
-                              "up-down flips make images of a kind the model never meets")
+        return verdict(name, text("an upside-down shirt is not how shirts appear in the data: "
+                                  "up-down flips make images of a kind the model never meets",
+                                  "数据中的衬衫不会倒过来：上下翻转会产生模型永远见不到的"
+                                  "那类图像"))
     if "left-right" not in answer["clothing"]:
-        return _verdict(name, "a mirrored shirt, shoe or bag is still a shirt, shoe or bag: "
-                              "left-right flips are safe for clothing")
+        return verdict(name, text("a mirrored shirt, shoe or bag is still a shirt, shoe or "
+                                  "bag: left-right flips are safe for clothing",
+                                  "镜像后的衬衫、鞋或包仍然是衬衫、鞋或包：左右翻转对服装"
+                                  "是安全的"))
     if answer["digits"]:
-        return _verdict(name, "a mirrored or upside-down digit is another symbol (or another "
-                              "digit: 6 and 9); no flip is safe for digits")
-    return _verdict(name, None)
+        return verdict(name, text("a mirrored or upside-down digit is another symbol (or "
+                                  "another digit: 6 and 9); no flip is safe for digits",
+                                  "镜像或倒置的数字是另一个符号（或另一个数字：6 和 9）；"
+                                  "对数字来说没有安全的翻转"))
+    return verdict(name, None)
 
 
 def check_best_lambda(answer):
@@ -124,8 +154,12 @@ def check_best_lambda(answer):
     validation accuracy of the seeds without decay: (c) none is shown better than 0.
     """
     return _choice("check_best_lambda", answer, "c", {
-        "a": "the smallest gap is not the goal: validation accuracy is, and decay bought "
-             "none here; the gap shrank because training accuracy fell",
-        "b": "the highest validation accuracy of one seed per λ differs from the others by "
-             "less than the seed spread: picking it picks noise (chapter 05)",
+        "a": text("the smallest gap is not the goal: validation accuracy is, and decay bought "
+                  "none here; the gap shrank because training accuracy fell",
+                  "目标不是最小的差距，而是验证准确率，而权重衰减在这里没有带来任何提升；"
+                  "差距变小是因为训练准确率下降了"),
+        "b": text("the highest validation accuracy of one seed per λ differs from the others "
+                  "by less than the seed spread: picking it picks noise (chapter 05)",
+                  "每个 λ 只用一个随机种子时，最高的验证准确率与其他的差距小于随机种子的"
+                  "波动范围：选它就是在选噪声（第 05 章）"),
     })

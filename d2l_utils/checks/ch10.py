@@ -12,28 +12,37 @@ line and returns True or False.  Random inputs come from a private generator.
 import numpy as np
 
 from .. import optim
-from ._common import _describe, _verdict
+from ..language import text
+from ._common import _attempt
+from ._verdict import not_yet, verdict
 
 _TOL = 1e-5  # absolute, on weights, states and gradients of size ~1 (float32)
 _LR = 0.05
-_STATE_NAMES = {'momentum': ('v (velocity)',), 'adam': ('m (first moment)',
-                                                         'v (second moment)')}
-_SIGNATURES = {
-    'momentum': ("states: one velocity v per parameter (zeros at first); hp: {'lr', "
-                 "'momentum'}; v <- momentum * v - lr * g; p <- p + v, in place"),
-    'adam': ("states: one pair (m, v) per parameter (zeros at first); hp: {'lr', 'beta1', "
-             "'beta2', 'epsilon', 't'}, t = steps taken so far (0 at first, add 1 first)"),
-}
+
+
+def _state_names(name):
+    return {'momentum': (text('v (velocity)', 'v（速度）'),),
+            'adam': (text('m (first moment)', 'm（一阶矩）'),
+                     text('v (second moment)', 'v（二阶矩）'))}[name]
+
+
+def _signature(name):
+    return {
+        'momentum': text("states: one velocity v per parameter (zeros at first); hp: {'lr', "
+                         "'momentum'}; v <- momentum * v - lr * g; p <- p + v, in place",
+                         "states：每个参数一个速度 v（初始为零）；hp：{'lr', 'momentum'}；"
+                         "v <- momentum * v - lr * g；p <- p + v，原地更新"),
+        'adam': text("states: one pair (m, v) per parameter (zeros at first); hp: {'lr', "
+                     "'beta1', 'beta2', 'epsilon', 't'}, t = steps taken so far (0 at first, "
+                     "add 1 first)",
+                     "states：每个参数一对 (m, v)（初始为零）；hp：{'lr', 'beta1', 'beta2', "
+                     "'epsilon', 't'}，t = 已经走过的步数（初始为 0，每步先加 1）"),
+    }[name]
 
 
 def _run(name, fn, weights, grads):
     """The student's trajectory, or (None, problem)."""
-    try:
-        return optim.scratch_steps(fn, name, weights, grads, _LR), None
-    except NotImplementedError:
-        return None, "not yet"
-    except Exception as err:  # student code: any error is a verdict, never a traceback
-        return None, f"raised {_describe(err)}"
+    return _attempt(optim.scratch_steps, fn, name, weights, grads, _LR)
 
 
 def _pairs(name, states):
@@ -46,13 +55,14 @@ def _first_mismatch(name, ours, ref):
     for step, ((p1, s1), (p2, s2)) in enumerate(zip(ours, ref, strict=True), start=1):
         for i, (a_states, b_states, a, b) in enumerate(
                 zip(_pairs(name, s1), _pairs(name, s2), p1, p2, strict=True)):
-            for label, x, y in zip(_STATE_NAMES[name], a_states, b_states, strict=True):
+            for label, x, y in zip(_state_names(name), a_states, b_states, strict=True):
                 err = float(np.abs(x - y).max()) if np.isfinite(x).all() else np.inf
                 if err > _TOL:
-                    return step, f"state {label} of parameter {i}", err
+                    return step, text(f"state {label} of parameter {i}",
+                                      f"参数 {i} 的状态 {label}"), err
             err = float(np.abs(a - b).max()) if np.isfinite(a).all() else np.inf
             if err > _TOL:
-                return step, f"parameter {i}", err
+                return step, text(f"parameter {i}", f"参数 {i}"), err
     return None
 
 
@@ -118,67 +128,102 @@ def _adam_abs(params, states, hp):
         p[:] -= hp['lr'] * (m / (1 - b1 ** t)) / ((v / (1 - b2 ** t)).sqrt() + hp['epsilon'])
 
 
-_KNOWN = {
-    'momentum': [
-        ("the velocity adds +lr * g, so the parameters climb the gradient: use "
-         "v <- momentum * v - lr * g", _momentum_plus),
-        ("the velocity ignores its previous value (this is plain SGD): keep momentum * v "
-         "in v <- momentum * v - lr * g", _momentum_forgets),
-        ("the gradient is scaled by (1 - momentum) (a dampened, EMA-style momentum); "
-         "Gluon's velocity adds the full -lr * g", _momentum_dampened),
-        ("this is the other common convention (v <- momentum * v + g; p <- p - lr * v): the "
-         "parameters agree, but this exercise stores Gluon's velocity v <- momentum * v - lr "
-         "* g (it includes the learning rate and the sign)", _momentum_d2l),
-    ],
-    'adam': [
-        ("missing bias correction: divide m by (1 - beta1**t) and v by (1 - beta2**t) "
-         "before the step; without it the first steps are too large (at t = 1 by "
-         "(1 - beta1) / sqrt(1 - beta2), about 3.2x for 0.9, 0.999)", _adam_no_correction),
-        ("wrong decay: beta and 1 - beta are swapped; the new gradient gets weight "
-         "(1 - beta1) in m and (1 - beta2) in v", _adam_swapped),
-        ("hp['t'] never grows: add 1 to hp['t'] at the start of every step (it counts the "
-         "steps taken), so the bias correction fades", _adam_late_t),
-        ("v averages |g|, not g**2: the second moment is the mean of squared gradients",
-         _adam_abs),
-    ],
-}
+def _known(name):
+    """(hint, the wrong update) for each known mistake in ``name``'s update."""
+    return {
+        'momentum': [
+            (text("the velocity adds +lr * g, so the parameters climb the gradient: use "
+                  "v <- momentum * v - lr * g",
+                  "速度加上了 +lr * g，于是参数沿梯度向上爬：请用 v <- momentum * v - lr * g"),
+             _momentum_plus),
+            (text("the velocity ignores its previous value (this is plain SGD): keep "
+                  "momentum * v in v <- momentum * v - lr * g",
+                  "速度忽略了它之前的值（这就是普通的 SGD）：请在 v <- momentum * v - lr * g "
+                  "中保留 momentum * v"),
+             _momentum_forgets),
+            (text("the gradient is scaled by (1 - momentum) (a dampened, EMA-style momentum); "
+                  "Gluon's velocity adds the full -lr * g",
+                  "梯度被乘上了 (1 - momentum)（一种带阻尼的、指数加权移动平均式的动量）；"
+                  "Gluon 的速度加的是完整的 -lr * g"),
+             _momentum_dampened),
+            (text("this is the other common convention (v <- momentum * v + g; "
+                  "p <- p - lr * v): the parameters agree, but this exercise stores Gluon's "
+                  "velocity v <- momentum * v - lr * g (it includes the learning rate and the "
+                  "sign)",
+                  "这是另一种常见约定（v <- momentum * v + g；p <- p - lr * v）：参数一致，"
+                  "但本练习保存的是 Gluon 的速度 v <- momentum * v - lr * g（它包含学习率和"
+                  "符号）"),
+             _momentum_d2l),
+        ],
+        'adam': [
+            (text("missing bias correction: divide m by (1 - beta1**t) and v by "
+                  "(1 - beta2**t) before the step; without it the first steps are too large "
+                  "(at t = 1 by (1 - beta1) / sqrt(1 - beta2), about 3.2x for 0.9, 0.999)",
+                  "缺少偏差修正：更新之前把 m 除以 (1 - beta1**t)，把 v 除以 (1 - beta2**t)；"
+                  "没有它，最初几步的步长太大（t = 1 时大 (1 - beta1) / sqrt(1 - beta2) 倍，"
+                  "对 0.9、0.999 约为 3.2x）"),
+             _adam_no_correction),
+            (text("wrong decay: beta and 1 - beta are swapped; the new gradient gets weight "
+                  "(1 - beta1) in m and (1 - beta2) in v",
+                  "衰减不对：beta 和 1 - beta 弄反了；新梯度在 m 中的权重是 (1 - beta1)，"
+                  "在 v 中是 (1 - beta2)"),
+             _adam_swapped),
+            (text("hp['t'] never grows: add 1 to hp['t'] at the start of every step (it counts "
+                  "the steps taken), so the bias correction fades",
+                  "hp['t'] 从不增长：在每一步开始时给 hp['t'] 加 1（它记录已走过的步数），"
+                  "这样偏差修正才会逐渐消失"),
+             _adam_late_t),
+            (text("v averages |g|, not g**2: the second moment is the mean of squared "
+                  "gradients",
+                  "v 平均的是 |g|，而不是 g**2：二阶矩是梯度平方的均值"),
+             _adam_abs),
+        ],
+    }[name]
 
 
 def _hint(name, ours, weights, grads, finite):
-    for hint, wrong in _KNOWN[name]:
+    for hint, wrong in _known(name):
         theirs, _ = _run(name, wrong, weights, grads)
         if theirs is not None and _first_mismatch(name, ours, theirs) is None:
             return hint
     step, states = ours[0][0], ours[0][1]
     if all(not np.any(np.concatenate([np.ravel(x) for x in s]))
            for s in _pairs(name, states)):
-        return ("the states are still zero after the first step: update them in place "
-                "(v[:] = ..., not v = ...), since the caller keeps the same arrays")
+        return text("the states are still zero after the first step: update them in place "
+                    "(v[:] = ..., not v = ...), since the caller keeps the same arrays",
+                    "第一步之后状态仍然是零：请原地更新它们（v[:] = ...，而不是 v = ...），"
+                    "因为调用者保留的是同一批数组")
     if np.allclose(step[0], weights[0]):
-        return "the parameters did not move: update them in place (p[:] -= ..., not p = ...)"
+        return text("the parameters did not move: update them in place (p[:] -= ..., not "
+                    "p = ...)",
+                    "参数没有变化：请原地更新它们（p[:] -= ...，而不是 p = ...）")
     if not finite:
-        return "the result is nan or inf: is something divided by zero (1 - beta**0, t = 0)?"
-    return f"expected: {_SIGNATURES[name]}"
+        return text("the result is nan or inf: is something divided by zero (1 - beta**0, "
+                    "t = 0)?",
+                    "结果是 nan 或 inf：是否有什么除以了零（1 - beta**0，t = 0）？")
+    return text(f"expected: {_signature(name)}", f"应为：{_signature(name)}")
 
 
 def _check_update(check, name, fn):
     weights, grads = optim.random_problem(shapes=((3, 4), (4,)), num_steps=6, seed=10)
     ours, problem = _run(name, fn, weights, grads)
-    if problem == "not yet":
-        print(f"{check}: not yet: the function still raises NotImplementedError; write its "
-              f"body ({_SIGNATURES[name]})")
-        return False
     if problem:
-        return _verdict(check, problem)
+        return verdict(check, problem, text("the function still raises NotImplementedError; "
+                                            f"write its body ({_signature(name)})",
+                                            "函数仍然抛出 NotImplementedError；请写出它的"
+                                            f"函数体（{_signature(name)}）"))
     ref = optim.gluon_steps(name, weights, grads, _LR)
     miss = _first_mismatch(name, ours, ref)
     if miss is None:
-        return _verdict(check, None)
+        return verdict(check, None)
     step, what, err = miss
-    err_text = "nan or inf" if not np.isfinite(err) else f"max abs error {err:.3g}"
+    err_text = (text("nan or inf", "nan 或 inf") if not np.isfinite(err) else
+                text(f"max abs error {err:.3g}", f"最大绝对误差 {err:.3g}"))
     hint = _hint(name, ours, weights, grads, np.isfinite(err))
-    return _verdict(check, f"at step {step}, {what} differs from gluon.Trainer's "
-                           f"({err_text}): {hint}")
+    return verdict(check, text(f"at step {step}, {what} differs from gluon.Trainer's "
+                               f"({err_text}): {hint}",
+                               f"第 {step} 步时，{what} 与 gluon.Trainer 的不同"
+                               f"（{err_text}）：{hint}"))
 
 
 def check_momentum(fn):
@@ -204,13 +249,19 @@ def check_adam(fn):
     return _check_update("check_adam", 'adam', fn)
 
 
-_INIT_CHOICES = {
-    'a': "0.01 whatever the width: too small, the signal shrinks by a constant factor per layer",
-    'b': None,
-    'c': ("sqrt(1/n_in) keeps the variance for a linear or tanh layer, but ReLU zeroes half "
-          "the inputs: the variance halves at each layer"),
-    'd': "1/n_in is a variance, not a standard deviation: its square root is needed",
-}
+def _init_choices():
+    return {
+        'a': text("0.01 whatever the width: too small, the signal shrinks by a constant factor "
+                  "per layer",
+                  "不管宽度多少都用 0.01：太小了，信号每经过一层就缩小一个常数倍"),
+        'b': None,
+        'c': text("sqrt(1/n_in) keeps the variance for a linear or tanh layer, but ReLU zeroes "
+                  "half the inputs: the variance halves at each layer",
+                  "sqrt(1/n_in) 能让线性层或 tanh 层保持方差，但 ReLU 会把一半的输入变成零："
+                  "方差每层减半"),
+        'd': text("1/n_in is a variance, not a standard deviation: its square root is needed",
+                  "1/n_in 是方差，不是标准差：需要取它的平方根"),
+    }
 
 
 def check_init_std(answer):
@@ -220,19 +271,27 @@ def check_init_std(answer):
     Introduced in chapters/10_optimization.ipynb.
     """
     if answer is None:
-        print("check_init_std: not yet: set answer to 'a', 'b', 'c' or 'd'")
-        return False
+        return not_yet("check_init_std", text("set answer to 'a', 'b', 'c' or 'd'",
+                                              "把 answer 设为 'a'、'b'、'c' 或 'd'"))
     key = str(answer).strip().lower().strip('()')
-    if key not in _INIT_CHOICES:
-        return _verdict("check_init_std", f"{answer!r} is not one of 'a', 'b', 'c', 'd'")
-    return _verdict("check_init_std", _INIT_CHOICES[key])
+    choices = _init_choices()
+    if key not in choices:
+        return verdict("check_init_std", text(f"{answer!r} is not one of 'a', 'b', 'c', 'd'",
+                                              f"{answer!r} 不是 'a'、'b'、'c'、'd' 之一"))
+    return verdict("check_init_std", choices[key])
 
 
 
 # ---- exercise 4: batch normalization folded into the Dense layer before it ----------
 
-_FOLD_SIGNATURE = ("fold_batch_norm(weight, bias, gamma, beta, running_mean, running_var, "
-                   "eps) -> (weight, bias), numpy arrays; weight is (out, in) as in nn.Dense")
+
+
+def _fold_signature():
+    return text("fold_batch_norm(weight, bias, gamma, beta, running_mean, running_var, eps) "
+                "-> (weight, bias), numpy arrays; weight is (out, in) as in nn.Dense",
+                "fold_batch_norm(weight, bias, gamma, beta, running_mean, running_var, eps) "
+                "-> (weight, bias)，均为 numpy 数组；weight 的形状是 (out, in)，与 nn.Dense "
+                "相同")
 
 
 def _fold_problem(seed=11, n_in=5, n_out=4, eps=0.1):
@@ -268,39 +327,52 @@ def check_fold_batch_norm(fn):
     """
     check = "check_fold_batch_norm"
     arrays, eps, X, expected = _fold_problem()
-    try:
-        out = fn(*(arrays[k].copy() for k in ('weight', 'bias', 'gamma', 'beta',
-                                              'running_mean', 'running_var')), eps)
-    except NotImplementedError:
-        print(f"{check}: not yet: the function still raises NotImplementedError; write its "
-              f"body ({_FOLD_SIGNATURE})")
-        return False
-    except Exception as err:  # student code: any error is a verdict, never a traceback
-        return _verdict(check, f"raised {_describe(err)}")
+    out, problem = _attempt(fn, *(arrays[k].copy() for k in ('weight', 'bias', 'gamma', 'beta',
+                                                             'running_mean', 'running_var')),
+                            eps)
+    if problem:
+        return verdict(check, problem, text("the function still raises NotImplementedError; "
+                                            f"write its body ({_fold_signature()})",
+                                            "函数仍然抛出 NotImplementedError；请写出它的"
+                                            f"函数体（{_fold_signature()}）"))
     try:
         W, b = (np.asarray(a, dtype='float64') for a in out)
     except (TypeError, ValueError):
-        return _verdict(check, f"returned {type(out).__name__}, expected a pair (weight, bias)")
+        return verdict(check, text(f"returned {type(out).__name__}, expected a pair "
+                                   "(weight, bias)",
+                                   f"返回了 {type(out).__name__}，应返回一对 (weight, bias)"))
     n_out, n_in = arrays['weight'].shape
     if W.shape != (n_out, n_in) or b.shape != (n_out,):
-        return _verdict(check, f"weight {W.shape} and bias {b.shape}: expected "
-                               f"({n_out}, {n_in}) and ({n_out},), the Dense layer's shapes")
+        return verdict(check, text(f"weight {W.shape} and bias {b.shape}: expected "
+                                   f"({n_out}, {n_in}) and ({n_out},), the Dense layer's "
+                                   "shapes",
+                                   f"weight 为 {W.shape}，bias 为 {b.shape}：应为 "
+                                   f"({n_out}, {n_in}) 和 ({n_out},)，即 Dense 层的形状"))
     got = X @ W.T + b
     err = float(np.abs(got - expected).max())
     if err <= 1e-4:
-        return _verdict(check, None)
+        return verdict(check, None)
     scale = arrays['gamma'] / np.sqrt(arrays['running_var'] + eps)
     if np.allclose(W, arrays['weight'] * scale[:, None], atol=1e-4):
-        hint = ("the weight is right; the bias must be gamma * (bias - running_mean) / "
-                "sqrt(running_var + eps) + beta")
+        hint = text("the weight is right; the bias must be gamma * (bias - running_mean) / "
+                    "sqrt(running_var + eps) + beta",
+                    "weight 是对的；bias 必须是 gamma * (bias - running_mean) / "
+                    "sqrt(running_var + eps) + beta")
     elif np.allclose(W, arrays['weight'] * (arrays['gamma'] / np.sqrt(arrays['running_var'])
                                             )[:, None], atol=1e-4):
-        hint = "eps is missing: divide by sqrt(running_var + eps), as BatchNorm does"
+        hint = text("eps is missing: divide by sqrt(running_var + eps), as BatchNorm does",
+                    "缺少 eps：要像 BatchNorm 那样除以 sqrt(running_var + eps)")
     elif np.allclose(W, arrays['weight'] * (arrays['gamma'] / (arrays['running_var'] + eps)
                                             )[:, None], atol=1e-4):
-        hint = "running_var is a variance: divide by its square root, sqrt(running_var + eps)"
+        hint = text("running_var is a variance: divide by its square root, "
+                    "sqrt(running_var + eps)",
+                    "running_var 是方差：要除以它的平方根 sqrt(running_var + eps)")
     else:
-        hint = ("each output unit j is scaled by gamma_j / sqrt(running_var_j + eps): scale "
-                "row j of the weight (shape (out, in)) and shift the bias to match")
-    return _verdict(check, f"the folded layer's outputs differ from BatchNorm(Dense(x)) in "
-                           f"prediction mode (max abs error {err:.3g}): {hint}")
+        hint = text("each output unit j is scaled by gamma_j / sqrt(running_var_j + eps): "
+                    "scale row j of the weight (shape (out, in)) and shift the bias to match",
+                    "每个输出单元 j 被缩放 gamma_j / sqrt(running_var_j + eps) 倍：缩放 weight"
+                    "（形状 (out, in)）的第 j 行，并相应地平移 bias")
+    return verdict(check, text(f"the folded layer's outputs differ from BatchNorm(Dense(x)) "
+                               f"in prediction mode (max abs error {err:.3g}): {hint}",
+                               f"折叠后的层的输出与预测模式下的 BatchNorm(Dense(x)) 不同"
+                               f"（最大绝对误差 {err:.3g}）：{hint}"))

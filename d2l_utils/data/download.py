@@ -38,6 +38,7 @@ import re
 import secrets
 import time
 
+from ..language import text
 from . import httpget
 from .idx import DataError
 from .sources import get_spec, read_verified
@@ -56,8 +57,11 @@ class CacheWriteError(DataError):
     """The cache folder cannot be written (no permission, disk full...)."""
 
     def __init__(self, path, err):
-        super().__init__(path, f"cannot write the download ({type(err).__name__}: {err})",
-                         "Free some disk space, or set XDG_CACHE_HOME to a writable folder.")
+        super().__init__(path, text(f"cannot write the download ({type(err).__name__}: {err})",
+                                    f"无法写入下载的文件（{type(err).__name__}: {err}）"),
+                         text("Free some disk space, or set XDG_CACHE_HOME to a writable "
+                              "folder.",
+                              "请释放一些磁盘空间，或把 XDG_CACHE_HOME 设为一个可写的文件夹。"))
 
 
 class DownloadFailed(DataError):
@@ -65,10 +69,13 @@ class DownloadFailed(DataError):
 
     def __init__(self, name, attempts):
         self.name, self.attempts = name, attempts
-        tried = "\n".join(f"  {url}: {reason}" for url, reason in attempts) or "  no mirrors"
-        super().__init__(None, f"could not download {name}; tried:\n{tried}",
-                         "Check the internet connection, or set D2L_DATA_MIRRORS to a mirror "
-                         "that has the files.")
+        tried = ("\n".join(f"  {url}: {reason}" for url, reason in attempts)
+                 or text("  no mirrors", "  没有镜像"))
+        super().__init__(None, text(f"could not download {name}; tried:\n{tried}",
+                                    f"无法下载 {name}；尝试过：\n{tried}"),
+                         text("Check the internet connection, or set D2L_DATA_MIRRORS to a "
+                              "mirror that has the files.",
+                              "请检查网络连接，或把 D2L_DATA_MIRRORS 设为一个有这些文件的镜像。"))
 
 
 def max_gz_bytes(fspec):

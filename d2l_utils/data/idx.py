@@ -14,12 +14,13 @@ import zlib
 
 import numpy as np
 
+from ..language import text
 from .idx_header import IDX_DTYPES, check_expected, check_stored_size, read_header
 
 __all__ = ["DataError", "IDX_DTYPES", "read_idx", "check_images", "check_labels", "check_pair"]
 
 _STEP = 1 << 20
-_DEFAULT_REMEDY = "Delete the file and fetch the data again (python -m d2l_utils.data fetch)."
+_DEFAULT_REMEDY = object()  # "delete the file and fetch again", in the current language
 
 
 class DataError(Exception):
@@ -33,11 +34,15 @@ class DataError(Exception):
     """
 
     def __init__(self, path, problem, remedy=_DEFAULT_REMEDY):
+        if remedy is _DEFAULT_REMEDY:
+            remedy = text("Delete the file and fetch the data again "
+                          "(python -m d2l_utils.data fetch).",
+                          "请删除这个文件并重新获取数据（python -m d2l_utils.data fetch）。")
         self.path = None if path is None else os.fspath(path)
         self.problem = problem
         self.remedy = remedy
         where = f"{self.path}: " if self.path else ""
-        sep = "\n" if "\n" in problem + (remedy or "") else ". "
+        sep = "\n" if "\n" in problem + (remedy or "") else text(". ", "。")
         super().__init__(f"{where}{problem}{sep}{remedy}" if remedy else f"{where}{problem}")
 
     def with_remedy(self, remedy):
@@ -110,9 +115,11 @@ def read_idx(path, digest=None, compressed=None, expect=None):
                 raise error(f"extra bytes after the {nbytes} data bytes of shape {header.dims}")
     except (OSError, EOFError, zlib.error) as err:  # gzip.BadGzipFile is an OSError
         if isinstance(err, FileNotFoundError):
-            raise DataError(path, "file not found",
-                            "Check the path, or run: python -m d2l_utils.data fetch") from err
-        raise DataError(path, f"cannot read the file ({type(err).__name__}: {err})") from err
+            raise DataError(path, text("file not found", "找不到文件"),
+                            text("Check the path, or run: python -m d2l_utils.data fetch",
+                                 "请检查路径，或运行：python -m d2l_utils.data fetch")) from err
+        raise DataError(path, text(f"cannot read the file ({type(err).__name__}: {err})",
+                                   f"无法读取文件（{type(err).__name__}: {err}）")) from err
     if digest is not None:
         digest.update(header.raw)
         digest.update(data)
@@ -145,5 +152,8 @@ def check_labels(path, labels, num_classes=10):
 def check_pair(images_path, images, labels_path, labels):
     """Check that an image file and its label file hold the same number of items."""
     if len(images) != len(labels):
-        raise DataError(images_path, f"{len(images)} images but {len(labels)} labels in "
-                                     f"{labels_path}; the two files do not belong together")
+        raise DataError(images_path, text(f"{len(images)} images but {len(labels)} labels in "
+                                          f"{labels_path}; the two files do not belong "
+                                          "together",
+                                          f"有 {len(images)} 张图像，但 {labels_path} 中有 "
+                                          f"{len(labels)} 个标签；这两个文件不是一对"))

@@ -5,6 +5,7 @@ Introduced in chapters/00_getting_started.ipynb (the environment check).
 
 import os
 
+from ..language import text
 from .download import TIMEOUT, DownloadFailed, download_missing, mirror_list
 from .idx import DataError
 from .sources import default_cache_dir, find_local, folder_status, get_spec, read_split
@@ -16,26 +17,33 @@ def remedies(spec):
     """The ways to get the data, as the lines of a message."""
     spec = get_spec(spec)
     flag = "" if spec.name == "fashion-mnist" else f" --dataset {spec.name}"
-    lines = [f"  - connect to the internet once and run: python -m d2l_utils.data fetch{flag}"]
+    lines = [text(f"  - connect to the internet once and run: python -m d2l_utils.data "
+                  f"fetch{flag}",
+                  f"  - 联网一次并运行：python -m d2l_utils.data fetch{flag}")]
     if spec.apt_package:
-        lines.append(f"  - on Debian/Ubuntu: sudo apt-get install {spec.apt_package}")
+        lines.append(text(f"  - on Debian/Ubuntu: sudo apt-get install {spec.apt_package}",
+                          f"  - 在 Debian/Ubuntu 上：sudo apt-get install {spec.apt_package}"))
     names = ", ".join(f.name + ".gz" for f in spec.files)
-    lines.append(f"  - copy the four files ({names}, or uncompressed) into a folder "
-                 f"and set D2L_DATA_DIR to it")
-    return "To fix it, do one of:\n" + "\n".join(lines)
+    lines.append(text(f"  - copy the four files ({names}, or uncompressed) into a folder "
+                      f"and set D2L_DATA_DIR to it",
+                      f"  - 把这四个文件（{names}，或未压缩的版本）复制到一个文件夹，"
+                      f"并把 D2L_DATA_DIR 设为该文件夹"))
+    return text("To fix it, do one of:\n", "解决方法（任选其一）：\n") + "\n".join(lines)
 
 
 def _not_found(spec, looked, attempts):
-    lines = [f"{spec.title} not found"]
-    lines += ["Looked in:"] + [f"  {kind}: {folder} ({status})" for kind, folder, status in looked]
+    lines = [text(f"{spec.title} not found", f"找不到 {spec.title}")]
+    lines += [text("Looked in:", "查找过的位置：")]
+    lines += [f"  {kind}: {folder} ({status})" for kind, folder, status in looked]
     if "D2L_DATA_DIR" not in os.environ:
-        lines.append("  D2L_DATA_DIR: not set")
+        lines.append(text("  D2L_DATA_DIR: not set", "  D2L_DATA_DIR：未设置"))
     if attempts is None:
-        lines.append("Download: not attempted (download=False)")
+        lines.append(text("Download: not attempted (download=False)",
+                          "下载：未尝试（download=False）"))
     elif not attempts:
-        lines.append("Download: no mirrors to try")
+        lines.append(text("Download: no mirrors to try", "下载：没有可尝试的镜像"))
     else:
-        lines.append("Tried to download:")
+        lines.append(text("Tried to download:", "尝试过下载："))
         lines += [f"  {url}: {reason}" for url, reason in attempts]
     return "\n".join(lines)
 
@@ -69,9 +77,11 @@ def find_dataset(dataset="fashion-mnist", root=None, *, download=True, verify=Tr
     if root not in (None, "") and not os.path.isdir(root):
         # as for $D2L_DATA_DIR: a folder named on purpose that is missing is a typo, not a
         # reason to use another copy silently
-        raise DataError(None, f"the data folder {os.fspath(root)} is not an existing folder",
-                        f"Create it and put the {spec.title} files in it, or give another "
-                        "folder")
+        raise DataError(None, text(f"the data folder {os.fspath(root)} is not an existing folder",
+                                   f"数据文件夹 {os.fspath(root)} 不是一个已存在的文件夹"),
+                        text(f"Create it and put the {spec.title} files in it, or give another "
+                             "folder",
+                             f"请创建它并把 {spec.title} 的文件放进去，或指定另一个文件夹"))
     if location is None:
         if not download:
             raise DataError(None, _not_found(spec, looked, None), remedies(spec))

@@ -36,6 +36,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from ..language import text
 from .idx import DataError, check_images, check_labels, check_pair, read_idx
 from .idx_header import Expected
 from .specs import DATASETS, FASHION_MNIST, MNIST, ROLES, DatasetSpec, FileSpec, get_spec
@@ -92,10 +93,14 @@ def candidate_folders(spec, root=None, cache_dir=None, system_dirs=None):
         if base is not None and base != "":
             base = _folder_arg("root" if kind == "argument" else kind, base)
             if kind == "D2L_DATA_DIR" and not os.path.isdir(base):
-                raise DataError(None, f"D2L_DATA_DIR is set to {base}, which is not an "
-                                      "existing folder",
-                                f"Create it and put the {spec.title} files in it, or unset "
-                                "D2L_DATA_DIR.")
+                raise DataError(None, text(f"D2L_DATA_DIR is set to {base}, which is not an "
+                                           "existing folder",
+                                           f"D2L_DATA_DIR 被设为 {base}，但它不是一个已存在的"
+                                           "文件夹"),
+                                text(f"Create it and put the {spec.title} files in it, or "
+                                     "unset D2L_DATA_DIR.",
+                                     f"请创建它并把 {spec.title} 的文件放进去，或取消设置 "
+                                     "D2L_DATA_DIR。"))
             found += [(kind, os.path.join(base, spec.name)), (kind, base)]
     found.append(("cache", _folder_arg("cache_dir", cache_dir) if cache_dir is not None
                   else default_cache_dir(spec)))
@@ -109,14 +114,16 @@ def _unusable(path):
         st = os.stat(path)
     except OSError as err:
         if err.errno == errno.ELOOP:
-            return "is a symbolic link loop"
+            return text("is a symbolic link loop", "是一个循环的符号链接")
         if err.errno == errno.ENOENT:
-            return f"is a broken symbolic link (to {os.readlink(path)})"
-        return f"cannot be opened ({type(err).__name__}: {err.strerror})"
+            return text(f"is a broken symbolic link (to {os.readlink(path)})",
+                        f"是一个失效的符号链接（指向 {os.readlink(path)}）")
+        return text(f"cannot be opened ({type(err).__name__}: {err.strerror})",
+                    f"无法打开（{type(err).__name__}: {err.strerror}）")
     if stat.S_ISDIR(st.st_mode):
-        return "is a directory, not a file"
+        return text("is a directory, not a file", "是一个目录，而不是文件")
     if not stat.S_ISREG(st.st_mode):
-        return "is not a regular file"
+        return text("is not a regular file", "不是普通文件")
     return None
 
 
@@ -131,8 +138,10 @@ def _file_in(folder, fspec):
         if os.path.lexists(path):
             problem = _unusable(path)
             if problem:
-                raise DataError(path, f"{problem}, where {fspec.name}[.gz] should be",
-                                f"Remove or replace it (in {folder}).")
+                raise DataError(path, text(f"{problem}, where {fspec.name}[.gz] should be",
+                                           f"{problem}，而这里应当是 {fspec.name}[.gz]"),
+                                text(f"Remove or replace it (in {folder}).",
+                                     f"请删除或替换它（在 {folder} 中）。"))
             return path
     return None
 
@@ -144,8 +153,9 @@ def folder_status(spec, kind, folder):
     if not missing:
         return Location(spec.name, kind, folder, paths), ""
     if not os.path.isdir(folder):
-        return None, "folder does not exist"
-    return None, "missing " + ", ".join(f"{m}[.gz]" for m in missing)
+        return None, text("folder does not exist", "文件夹不存在")
+    names = ", ".join(f"{m}[.gz]" for m in missing)
+    return None, text(f"missing {names}", f"缺少 {names}")
 
 
 def find_local(spec, root=None, cache_dir=None, system_dirs=None):
@@ -167,12 +177,20 @@ def remedy_for(kind, path, spec):
     """What to do about a bad file, depending on where it was found."""
     folder = os.path.dirname(path)
     if kind in ("cache", "download"):
-        return f"Delete {path} and run: python -m d2l_utils.data fetch"
+        return text(f"Delete {path} and run: python -m d2l_utils.data fetch",
+                    f"请删除 {path} 并运行：python -m d2l_utils.data fetch")
     if kind == "system" and spec.apt_package:
-        return f"Reinstall the package: sudo apt-get install --reinstall {spec.apt_package}"
+        return text(f"Reinstall the package: sudo apt-get install --reinstall "
+                    f"{spec.apt_package}",
+                    f"请重新安装这个软件包：sudo apt-get install --reinstall "
+                    f"{spec.apt_package}")
     if kind == "D2L_DATA_DIR":
-        return f"Replace it with a good copy, or remove it and unset D2L_DATA_DIR ({folder})"
-    return f"Replace it with a good copy of {spec.title}'s file, or delete it from {folder}"
+        return text(f"Replace it with a good copy, or remove it and unset D2L_DATA_DIR "
+                    f"({folder})",
+                    f"请换成一份完好的副本，或删除它并取消设置 D2L_DATA_DIR（{folder}）")
+    return text(f"Replace it with a good copy of {spec.title}'s file, or delete it from "
+                f"{folder}",
+                f"请换成 {spec.title} 的一份完好的文件，或把它从 {folder} 中删除")
 
 
 def _known_elsewhere(spec, sha256):
@@ -208,19 +226,26 @@ def read_verified(path, fspec, spec, compressed=None):
     sha = digest.hexdigest()
     if fspec.sha256 is not None:
         if sha != fspec.sha256:
-            raise DataError(path, f"SHA-256 of the decompressed content is {sha}, "
-                                  f"expected {fspec.sha256} (damaged or a different file)")
+            raise DataError(path, text(f"SHA-256 of the decompressed content is {sha}, "
+                                       f"expected {fspec.sha256} (damaged or a different file)",
+                                       f"解压后内容的 SHA-256 为 {sha}，应为 {fspec.sha256}"
+                                       "（文件已损坏，或是另一个文件）"))
         return array
     other = _known_elsewhere(spec, sha)
     if other:
-        raise DataError(path, f"this is {other}, not {spec.title}'s")
+        raise DataError(path, text(f"this is {other}, not {spec.title}'s",
+                                   f"这是 {other}，不是 {spec.title} 的"))
     gz = compressed if compressed is not None else os.fspath(path).endswith(".gz")
     if gz and fspec.gz_md5 is not None:
         with open(path, "rb") as f:
             md5 = hashlib.file_digest(f, "md5").hexdigest()
         if md5 != fspec.gz_md5:
-            raise DataError(path, f"MD5 of the .gz file is {md5}, the published original's is "
-                                  f"{fspec.gz_md5} (damaged, or recompressed: then gunzip it)")
+            raise DataError(path, text(f"MD5 of the .gz file is {md5}, the published "
+                                       f"original's is {fspec.gz_md5} (damaged, or "
+                                       "recompressed: then gunzip it)",
+                                       f".gz 文件的 MD5 为 {md5}，公开发布的原文件为 "
+                                       f"{fspec.gz_md5}（文件已损坏，或被重新压缩过："
+                                       "那就用 gunzip 解压）"))
     return array
 
 

@@ -50,6 +50,8 @@ def test_right_answers_pass(capsys, check, args, verdict):
     (ch00.check_matmul_growth, ("d",), "wrong: 'd' is not one of the choices 'a', 'b', 'c'"),
     (ch00.check_matmul_growth, (3,), "wrong: 3 is not one of the choices"),
     (ch00.check_async_timing, ("a",), "wrong: (a) nothing waits for the product any more"),
+    (ch00.check_async_timing, (None,), "check_async_timing: not yet: set answer to one of "
+                                       "'a', 'b', 'c'"),
 ])
 def test_wrong_answers_get_a_specific_hint(capsys, check, args, message):
     ok, line = run(capsys, check, *args)

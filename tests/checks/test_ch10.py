@@ -130,6 +130,13 @@ def test_check_adam_names_the_first_mismatching_state_and_the_mistake(fn, expect
     assert re.search(expected, out), out
 
 
+def test_an_unwritten_adam_is_not_yet_with_its_signature(capsys):
+    assert not checks.check_adam(momentum_not_yet)  # any stub: it raises NotImplementedError
+    out = capsys.readouterr().out
+    assert out.startswith("check_adam: not yet: the function still raises NotImplementedError")
+    assert "'beta1', 'beta2', 'epsilon', 't'" in out
+
+
 def test_check_init_std(capsys):
     assert checks.check_init_std("b")
     assert capsys.readouterr().out == "check_init_std: correct\n"
