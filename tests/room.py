@@ -82,6 +82,7 @@ MEASURE = """() => {
                          .map(r => Math.round(r.top)));
     if (tops.size <= lines.length) continue;  // no line wraps
     const text = pre.textContent, breaks = [];
+    const CJK = /[\\u3000-\\u303f\\u3400-\\u9fff\\uf900-\\ufaff\\uff00-\\uffef]/;
     let at = 0, prevTop = null;
     const walker = document.createTreeWalker(pre, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
@@ -90,8 +91,10 @@ MEASURE = """() => {
         range.setStart(n, i); range.setEnd(n, i + 1);
         const r = Array.from(range.getClientRects()).find(q => q.width > 0);
         if (!r) continue;
+        // Chinese has no spaces: a break next to a CJK character or punctuation is
+        // where Chinese text wraps, as a space is in English (the Chinese edition's decks).
         if (prevTop !== null && r.top > prevTop + 2 && /\\S/.test(text[at - 1])
-            && /\\S/.test(text[at]))
+            && /\\S/.test(text[at]) && !(CJK.test(text[at - 1]) || CJK.test(text[at])))
           breaks.push(at);
         prevTop = r.top;
       }
