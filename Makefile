@@ -112,7 +112,7 @@ lint: $(STAMP)
 
 # Before every commit: lint and the unit tests that need no browser, no notebook execution
 # and no real-data training (tests marked slow or browser; see README, "Tests and CI").
-check: lint
+check: lint d2lzh-reference
 	$(PY) -m pytest -q -p no:cacheprovider -m "not slow and not browser" tests
 
 unit: data
@@ -284,7 +284,13 @@ browser: data
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 test browser: browser-deps slides
+test unit: d2lzh-reference
 slides-check: browser-deps
+# The first edition's d2lzh 1.0.0 sdist for tests/test_d2lzh_parity.py, fetched before pytest
+# (no test reaches the network); a no-op once it is in the cache.
+d2lzh-reference: $(STAMP)
+	@$(PY) tools/d2lzh_reference.py
+
 browser-deps: fonts-cjk
 	@if [ -x "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \

@@ -8,9 +8,9 @@ Horizontal flips suit clothing (a shirt mirrored is a shirt); for digits they
 are wrong (a mirrored 3 is not a 3).
 """
 
-import numbers
-
 from mxnet import nd
+
+from .arguments import check_number
 
 __all__ = ["random_shift", "random_flip_lr", "Augmented"]
 
@@ -20,9 +20,7 @@ def random_shift(X, max_shift=2):
 
     Introduced in chapters/09_regularization.ipynb.
     """
-    if isinstance(max_shift, bool) or not isinstance(max_shift, numbers.Integral) \
-            or max_shift < 0:
-        raise ValueError(f"random_shift: max_shift must be an int >= 0, got {max_shift!r}")
+    max_shift = check_number("random_shift: max_shift", max_shift, int, 0)
     if X.ndim != 4:
         raise ValueError(f"random_shift: X must be (batch, channels, height, width), "
                          f"got shape {X.shape}")

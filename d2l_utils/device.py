@@ -8,6 +8,8 @@ import random
 import mxnet as mx
 import numpy as np
 
+from .arguments import check_number
+
 
 def num_gpus():
     """Number of GPUs MXNet can use; 0 on a CPU-only build or without a driver.
@@ -26,8 +28,7 @@ def try_gpu(i=0):
     Pass the result as ``ctx=`` to ``nd.array``, ``net.initialize`` or
     ``evaluate_accuracy``.  Introduced in chapters/00_getting_started.ipynb.
     """
-    if isinstance(i, bool) or not isinstance(i, int) or i < 0:
-        raise ValueError(f"try_gpu: i must be a GPU index >= 0, got {i!r}")
+    i = check_number("try_gpu: i", i, int, 0)
     return mx.gpu(i) if num_gpus() > i else mx.cpu()
 
 
@@ -38,11 +39,7 @@ def set_seed(seed):
     initialisation, ``nd.random.*``, and the shuffling of Gluon's DataLoader
     (which uses NumPy).  Introduced in chapters/00_getting_started.ipynb.
     """
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer):
-        raise TypeError(f"set_seed: seed must be an int, got {type(seed).__name__} {seed!r}")
-    if not 0 <= seed < 2**32:
-        raise ValueError(f"set_seed: seed must be in [0, 2**32), got {seed}")
-    seed = int(seed)
+    seed = check_number("set_seed: seed", seed, int, 0, 2**32 - 1)
     random.seed(seed)
     np.random.seed(seed)
     mx.random.seed(seed)

@@ -11,6 +11,8 @@ import random
 
 from mxnet import nd
 
+from .arguments import check_number
+
 
 def data_iter(batch_size, features, labels):
     """Yield (X, y) mini-batches of ``features`` (n, d) and ``labels`` (n,), in a random order.
@@ -23,8 +25,7 @@ def data_iter(batch_size, features, labels):
     version yields nothing for batch_size 0 and fails inside ``take`` for
     mismatched lengths).
     """
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"data_iter: batch_size must be an int >= 1, got {batch_size!r}")
+    batch_size = check_number("data_iter: batch_size", batch_size, int, 1)
     if len(features) != len(labels):
         raise ValueError(f"data_iter: {len(features)} features but {len(labels)} labels; "
                          "pass one label per example (row)")

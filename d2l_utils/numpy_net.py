@@ -16,6 +16,8 @@ chapters/08_backprop_numpy.ipynb.
 
 import numpy as np
 
+from .arguments import check_number
+
 
 def _check_2d(name, A):
     if not isinstance(A, np.ndarray) or A.ndim != 2:
@@ -127,9 +129,9 @@ def init_mlp(sizes=(784, 128, 10), scale="he", seed=0, dtype=np.float32):
     not moved.  Returns ``{"W1": (d, h), "b1": (h,), ..., "WL", "bL"}``.
     Introduced in chapters/08_backprop_numpy.ipynb.
     """
-    if len(sizes) < 2 or any(isinstance(s, bool) or not isinstance(s, int | np.integer)
-                             or s < 1 for s in sizes):
-        raise ValueError(f"init_mlp: sizes must be at least two positive ints, got {sizes!r}")
+    if len(sizes) < 2:
+        raise ValueError(f"init_mlp: sizes must be at least two layer widths, got {sizes!r}")
+    sizes = [check_number(f"init_mlp: sizes[{i}]", s, int, 1) for i, s in enumerate(sizes)]
     if not (scale == "he" or isinstance(scale, int | float) and scale > 0):
         raise ValueError(f"init_mlp: scale must be 'he' or a positive number, got {scale!r}")
     rng = np.random.default_rng(seed)

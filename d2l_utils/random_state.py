@@ -11,21 +11,14 @@ import numpy as np
 __all__ = ["get_random_state", "check_random_state", "set_random_state"]
 
 
-# A data iterator's generator: d2l_utils.data's DataIter keeps it in ``_rng`` (a
-# np.random.Generator when built with seed=, else the np.random module) and has no public
-# accessor for it; tests/test_random_state.py pins what is read and set here.
-def _generator(data_iter):
-    return data_iter._rng
-
-
 def get_random_state(data_iters=()):
     """The current states as JSON-ready lists and dicts."""
     kind, keys, pos, has_gauss, cached = np.random.get_state()
     version, internal, gauss = random.getstate()
     return {"numpy": [kind, keys.tolist(), pos, has_gauss, cached],
             "python": [version, list(internal), gauss],
-            "data_iters": [_generator(it).bit_generator.state
-                           if isinstance(_generator(it), np.random.Generator) else None
+            "data_iters": [it.generator.bit_generator.state
+                           if isinstance(it.generator, np.random.Generator) else None
                            for it in data_iters]}
 
 
@@ -50,7 +43,7 @@ def check_random_state(saved, data_iters=None):
                              f"iterators, but {len(data_iters)} were given")
         for it, state in zip(data_iters, iter_states, strict=True):
             if state is not None:
-                type(_generator(it).bit_generator)().state = state
+                type(it.generator.bit_generator)().state = state
     return numpy_state, python_state, iter_states
 
 
@@ -59,6 +52,6 @@ def set_random_state(checked, data_iters=()):
     numpy_state, python_state, iter_states = checked
     for it, state in zip(data_iters, iter_states, strict=True):
         if state is not None:
-            _generator(it).bit_generator.state = state
+            it.generator.bit_generator.state = state
     np.random.set_state(numpy_state)
     random.setstate(python_state)

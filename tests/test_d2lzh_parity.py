@@ -1,8 +1,8 @@
 """d2l_utils against the first edition's own package, d2lzh 1.0.0 (PyPI, Apache-2.0).
 
-The reference is d2lzh's ``utils.py``, fetched once with ``pip download
---no-deps d2lzh==1.0.0`` into the course's cache (checked by its SHA-256) and
-imported from there: installing it would pull in the ``jupyter`` meta-package.
+The reference is d2lzh's ``utils.py``, from the sdist that ``make d2lzh-reference``
+(tools/d2lzh_reference.py) puts in the course's cache, checked by its SHA-256;
+no test reaches the network.
 For every helper that the book's sections 3.1-3.13, 5.5-5.10 and 7.1-7.8 call:
 the same name, a signature that takes every book call (the book's parameters,
 in its order, with its defaults; anything more has a default), and the same
@@ -16,11 +16,10 @@ import inspect
 import os
 import random
 import re
-import subprocess
-import sys
 import tarfile
 import warnings
 
+import d2lzh_reference
 import mxnet as mx
 import numpy as np
 import pytest
@@ -31,10 +30,6 @@ from mxnet.gluon import nn
 
 import d2l_utils as d2l
 from d2l_utils import airfoil
-from d2l_utils.data.sources import default_cache_dir
-
-D2LZH = "d2lzh-1.0.0.tar.gz"
-D2LZH_SHA256 = "c0b7b7efc07b1ed0ce593727035a1a5ec53b3f8983465643a9be193d631847b1"
 
 # Every d2lzh helper the book's sections 3.1-3.13, 5.5-5.10 and 7.1-7.8 call (checked by
 # reading each section's code), plus show_images, which the book's later chapters index.
@@ -65,20 +60,12 @@ DELIBERATE = {
 
 @pytest.fixture(scope="session")
 def d2lzh():
-    """d2lzh 1.0.0's utils module, imported from its verified sdist."""
-    folder = os.path.join(os.path.dirname(default_cache_dir("fashion-mnist")), "d2lzh")
-    sdist = os.path.join(folder, D2LZH)
-    if not os.path.exists(sdist):
-        done = subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                               "--no-binary", ":all:", "-d", folder, "d2lzh==1.0.0"],
-                              capture_output=True, text=True, timeout=300)
-        if done.returncode != 0 or not os.path.exists(sdist):
-            skip_or_fail(f"cannot download d2lzh 1.0.0 from PyPI: {done.stderr.strip()[-300:]}",
-                         "the d2lzh parity tests")
-    import hashlib
-    with open(sdist, "rb") as f:
-        digest = hashlib.sha256(f.read()).hexdigest()
-    assert digest == D2LZH_SHA256, f"{sdist}: not the d2lzh 1.0.0 sdist (SHA-256 {digest})"
+    """d2lzh 1.0.0's utils module, imported from its verified sdist (make d2lzh-reference)."""
+    missing = d2lzh_reference.problem()
+    if missing:
+        skip_or_fail(missing, "the d2lzh parity tests")
+    sdist = d2lzh_reference.sdist_path()
+    folder = sdist.parent
     with tarfile.open(sdist) as tar:
         source = tar.extractfile("d2lzh-1.0.0/d2lzh/utils.py").read()
     path = os.path.join(folder, "d2lzh_1_0_0_utils.py")

@@ -241,3 +241,14 @@ def test_mnist_loads_through_the_same_code(tiny_mnist):
     np.testing.assert_array_equal(np.rint(X.asnumpy()[:, 0] * 255), tiny_mnist.arrays[2])
     np.testing.assert_array_equal(y.asnumpy(), tiny_mnist.arrays[3])
     assert load_data("mnist", 32, root=tiny_mnist.files)[1].num_examples == 20
+
+
+def test_generator_is_what_shuffles_and_a_subset_can_have_its_own():
+    images = np.zeros((20, 28, 28), dtype=np.uint8)
+    labels = np.arange(20, dtype=np.float32)
+    seeded = DataIter(images, labels, 5, shuffle=True, seed=3)
+    assert isinstance(seeded.generator, np.random.Generator)
+    assert DataIter(images, labels, 5, shuffle=True).generator is np.random
+    view = seeded.subset(np.arange(10), seed=4)
+    assert view.generator is not seeded.generator
+    assert seeded.subset(np.arange(10)).generator is seeded.generator

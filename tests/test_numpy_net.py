@@ -138,8 +138,8 @@ def test_init_mlp_he_scale_seed_and_global_seed():
 
 
 @pytest.mark.parametrize("kwargs, message", [
-    ({"sizes": (784,)}, "sizes must be at least two positive ints"),
-    ({"sizes": (784, 0, 10)}, "sizes must be at least two positive ints"),
+    ({"sizes": (784,)}, "sizes must be at least two layer widths"),
+    ({"sizes": (784, 0, 10)}, "sizes\\[1\\] must be an int >= 1, got 0"),
     ({"scale": -1.0}, "scale must be 'he' or a positive number"),
     ({"scale": "xavier"}, "scale must be 'he' or a positive number"),
 ])

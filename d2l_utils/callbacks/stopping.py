@@ -8,6 +8,7 @@ which ``train_ch3`` always installs) and chapters/09_regularization.ipynb
 import math
 
 from ..arguments import check_number
+from ..language import text
 from .base import Callback
 
 __all__ = ["EarlyStopping", "StopOnDivergence", "diverged_message"]
@@ -15,10 +16,13 @@ __all__ = ["EarlyStopping", "StopOnDivergence", "diverged_message"]
 
 def diverged_message(epoch, train_loss):
     """Why ``train_ch3`` stopped when the training loss became nan or inf, and what to try."""
-    return (f"train_ch3: stopped after epoch {epoch}: the training loss is {train_loss} "
-            "(not finite). Usual causes: a learning rate too large (try 10x smaller), or "
-            "exp overflowing in a naive softmax (use a stable loss such as "
-            "gluon.loss.SoftmaxCrossEntropyLoss).")
+    return text(f"train_ch3: stopped after epoch {epoch}: the training loss is {train_loss} "
+                "(not finite). Usual causes: a learning rate too large (try 10x smaller), or "
+                "exp overflowing in a naive softmax (use a stable loss such as "
+                "gluon.loss.SoftmaxCrossEntropyLoss).",
+                f"train_ch3：在第 {epoch} 个迭代周期后停止：训练损失为 {train_loss}"
+                "（不是有限值）。常见原因：学习率太大（试试小 10 倍的），或朴素 softmax 中的 "
+                "exp 上溢（请用数值稳定的损失函数，例如 gluon.loss.SoftmaxCrossEntropyLoss）。")
 
 
 class StopOnDivergence(Callback):
@@ -63,17 +67,21 @@ class EarlyStopping(Callback):
 
     def on_epoch_end(self, state):
         if not state.history.valid_acc:
-            raise ValueError("EarlyStopping needs validation data: pass valid_iter= to "
-                             "train_ch3")
+            raise ValueError(text("EarlyStopping needs validation data: pass valid_iter= to "
+                                  "train_ch3",
+                                  "EarlyStopping 需要验证数据：请给 train_ch3 传入 valid_iter="))
         acc = state.history.valid_acc[-1]
         if self.best_acc is None or acc > self.best_acc + self.min_delta:
             self.best_epoch, self.best_acc = state.epoch, acc
             self._best = [w.copy() for w in self._weights(state)]
         elif state.epoch - self.best_epoch >= self.patience and state.stop is None:
             self.stopped_epoch = state.epoch
-            state.stop = (f"early stopping after epoch {state.epoch}: validation accuracy "
-                          f"has not improved for {self.patience} epochs (best "
-                          f"{self.best_acc:.3f} at epoch {self.best_epoch})")
+            state.stop = text(f"early stopping after epoch {state.epoch}: validation accuracy "
+                              f"has not improved for {self.patience} epochs (best "
+                              f"{self.best_acc:.3f} at epoch {self.best_epoch})",
+                              f"在第 {state.epoch} 个迭代周期后早停：验证准确率已经 "
+                              f"{self.patience} 个迭代周期没有提高（最好的是第 "
+                              f"{self.best_epoch} 个迭代周期的 {self.best_acc:.3f}）")
             print(state.stop)
 
     def on_train_end(self, state):

@@ -190,6 +190,12 @@ class DataIter:
         self.indices = None  # all examples, in file order
         self._rng = np.random.default_rng(seed) if seed is not None else np.random
 
+    @property
+    def generator(self):
+        """What shuffles: a ``np.random.Generator`` if built with ``seed=``, else the
+        ``np.random`` module (its global state).  Checkpoints save and restore it."""
+        return self._rng
+
     def subset(self, indices, *, shuffle=None, batch_size=None, seed=None):
         """An iterator over ``images[indices]``, sharing this one's arrays (no copy).
 
