@@ -14,8 +14,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with chapters/nbval_saniti
 
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 .PHONY: help check lab test test-as-is test-portable unit notebooks portability data install lock wheelhouse lint slides bench \
-        tensorboard execute clean
-.PHONY: slides-check handouts browser browser-deps platform-check portability-entry-busy emulate-arm64 \
+        tensorboard execute zh zh-text clean
+.PHONY: slides-zh fonts-cjk slides-check handouts browser browser-deps platform-check portability-entry-busy emulate-arm64 \
         assignments grade
 
 help:
@@ -26,7 +26,7 @@ help:
 	@echo "make portability  nbval over chapters/ under other OpenBLAS kernels, thread counts and load"
 	@echo "              (NOTEBOOKS=chapters/05_x.ipynb for one chapter)"
 	@echo "make data     make sure Fashion-MNIST is present (download or Debian package)"
-	@echo "make slides   render each chapter as a reveal.js deck into build/slides/"
+	@echo "make slides   render each chapter as a reveal.js deck into build/slides/ (Chinese: build/slides/zh/)"
 	@echo "make tensorboard  TensorBoard on 127.0.0.1:6006 over runs/ (chapter 11's command-line runs)"
 	@echo "make slides-check  build the decks and check in Chromium, offline, that every slide fits"
 	@echo "              1280x720 and 1400x900 and reads from a seat (NOTEBOOKS=chapters/05_x.ipynb)"
@@ -34,12 +34,14 @@ help:
 	@echo "make assignments  nbgrader assignments of the chapters' exercises in build/course/"
 	@echo "              (source, student release, hidden tests); make grade: autograde -> grades.csv"
 	@echo "make browser  only the browser tests (JupyterLab and decks in headless Chromium)"
-	@echo "make browser-deps  install Debian's chromium for the browser tests (as root)"
+	@echo "make browser-deps  install Debian's chromium and a Chinese font for the browser tests (as root)"
 	@echo "make bench    measure the course's speed against the standard Gluon pipeline"
 	@echo "make emulate-arm64  the course on Linux arm64 under qemu-aarch64, compared with x86_64 (authors)"
 	@echo "make wheelhouse  download every package into wheelhouse/ for offline installs"
 	@echo "make lock     re-resolve requirements.lock after a change to pyproject.toml (authors)"
 	@echo "make execute  re-run every notebook top to bottom and save its outputs (authors)"
+	@echo "make zh       build and execute the Chinese edition, chapters-zh/, from translations/zh/"
+	@echo "make zh-text  the same after a translation-only edit: keeps the executed outputs"
 	@echo "make clean    remove .venv, build/ and caches (not the dataset cache)"
 
 # MXNet 1.9.1 has no wheels for native Windows or macOS on Apple silicon, and its x86_64
@@ -159,12 +161,31 @@ portability-entry-%: data
 
 # Consecutive printed lines are stored as one output (a training log is one block, as in
 # JupyterLab), not one output per flush.
+EXECUTE := $(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
+    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
+    '--NotebookExporter.preprocessors=["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]'
 execute: data
-	$(VENV)/bin/jupyter nbconvert --to notebook --execute --inplace \
-	    --ExecutePreprocessor.timeout=600 --ExecutePreprocessor.record_timing=False \
-	    '--NotebookExporter.preprocessors=["nbconvert.preprocessors.CoalesceStreamsPreprocessor"]' \
-	    $(NOTEBOOKS)
+	$(EXECUTE) $(NOTEBOOKS)
 	@$(VENV)/bin/jupyter trust $(NOTEBOOKS) >/dev/null
+
+# The Chinese edition (README, "中文版"): chapters-zh/<chapter>.ipynb is the English
+# notebook with its markdown cells from translations/zh/<chapter>.md and a first cell
+# that sets the language, executed like `make execute` so the self-checks print Chinese.
+# Refuses, naming the chapter and cell, when a translation is missing, stale or drops a
+# formula, link or code span (tools/translations.py check).  The built notebooks are
+# committed: run this after the English chapters or the translations change.
+ZH_DIR := chapters-zh
+ZH_NOTEBOOKS = $(patsubst chapters/%,$(ZH_DIR)/%,$(NOTEBOOKS))
+zh: data
+	$(PY) tools/translations.py build $(NOTEBOOKS)
+	$(EXECUTE) $(ZH_NOTEBOOKS)
+	@$(VENV)/bin/jupyter trust $(ZH_NOTEBOOKS) >/dev/null
+
+# After an edit of the translations only (no code cell changed): the markdown again, the
+# outputs kept from the last `make zh` (the same code produced them).  Seconds, not minutes.
+zh-text: $(STAMP)
+	$(PY) tools/translations.py build --keep-outputs $(NOTEBOOKS)
+	@$(VENV)/bin/jupyter trust $(ZH_NOTEBOOKS) >/dev/null
 
 # Decks work offline when npm is present: reveal.js, MathJax, require.js and jQuery are
 # installed next to them. Without npm the decks load them from CDNs (needs a connection).
@@ -191,6 +212,35 @@ slides: $(STAMP)
 	fi
 	@$(PY) tools/publish.py decks $(SLIDES_DIR)
 	@echo "Decks written to $(SLIDES_DIR)/ (open the .slides.html files in a browser)"
+	@$(MAKE) --no-print-directory slides-zh
+
+# The Chinese edition's decks, from the committed chapters-zh/ notebooks (`make zh`), in
+# build/slides/zh/: the same slides (same cells and slide metadata), the same vendored
+# scripts one folder up, links to the other Chinese decks.
+ZH_SLIDES_DIR := $(SLIDES_DIR)/zh
+slides-zh: $(STAMP)
+	@mkdir -p $(ZH_SLIDES_DIR)
+	$(VENV)/bin/jupyter nbconvert --to slides --output-dir $(ZH_SLIDES_DIR) $(SLIDES_OPTS) \
+	    $(if $(wildcard $(SLIDES_DIR)/$(VENDOR)/reveal.js/dist/reveal.js),$(subst $(VENDOR)/,../$(VENDOR)/,$(REVEAL_OFFLINE))) \
+	    $(ZH_NOTEBOOKS)
+	@$(PY) tools/publish.py decks $(ZH_SLIDES_DIR)
+	@echo "Chinese decks written to $(ZH_SLIDES_DIR)/"
+
+# Chinese text in Chromium (the zh decks and JupyterLab in the browser tests) needs a CJK
+# font, or it shows as boxes: Debian's fonts-noto-cjk, installed as root like the dataset
+# package (make data); elsewhere, say what to install.
+fonts-cjk:
+	@if [ -z "$$(fc-list :lang=zh family 2>/dev/null)" ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing fonts-noto-cjk (Chinese text in the browser)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || { apt-get update -qq \
+	      && apt-get install -y -qq fonts-noto-cjk >/dev/null; }; \
+	  else \
+	    echo "warning: no Chinese font: Chinese text shows as boxes in the browser tests;"; \
+	    echo "  sudo apt-get install fonts-noto-cjk (Debian/Ubuntu), or any CJK font"; \
+	  fi; \
+	fi
 
 # Chapter 11: TensorBoard over the run folders that `python -m d2l_utils.run train` writes.
 RUNS ?= runs
@@ -203,7 +253,8 @@ tensorboard: $(STAMP)
 # checks them in Chromium with the network blocked (tests/browser.py; findings listed in
 # tests/slide_findings.json are reported, not failed); screenshots go to build/slide-check/.
 slides-check: slides
-	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
+	$(PY) tests/browser.py $(patsubst chapters/%.ipynb,$(SLIDES_DIR)/%.slides.html,$(NOTEBOOKS)) \
+	    $(patsubst chapters/%.ipynb,$(ZH_SLIDES_DIR)/%.slides.html,$(NOTEBOOKS))
 
 # Student copies: solution cells removed, exercise outputs cleared, a note on the solutions.
 HANDOUTS_DIR := build/handouts
@@ -228,7 +279,8 @@ browser: data
 # What the browser tests need, prepared before pytest starts (a test never installs or
 # builds; a missing prerequisite skips them naming the target, and fails under CI=true):
 # Chromium, here Debian's chromium installed when run as root, like `make data`'s
-# dataset package; and the decks (`make slides`).
+# dataset package; a Chinese font for the Chinese edition (fonts-cjk); and the decks
+# (`make slides`, both editions).
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 test browser: browser-deps slides
@@ -239,7 +291,7 @@ slides-check: browser-deps
 d2lzh-reference: $(STAMP)
 	@$(PY) tools/d2lzh_reference.py
 
-browser-deps:
+browser-deps: fonts-cjk
 	@if [ -x "$(CHROMIUM)" ] || command -v chromium >/dev/null 2>&1; then :; \
 	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "installing Debian's chromium (for the browser tests)"; \

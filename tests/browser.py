@@ -22,7 +22,9 @@ sub-slide and reports, naming the deck, slide number and heading:
     a listed one that is gone (--update-allow-list rewrites the list for the decks
     checked; --allow-list /dev/null shows every finding as new).
 Screenshots of every offending slide go to build/slide-check/<deck>/, and one slide
-per deck (its first figure) to build/slide-check/<deck>-<h.v>.png.
+per deck (its first figure) to build/slide-check/<deck>-<h.v>.png.  The Chinese decks
+(build/slides/zh/) are named zh/<chapter>, so theirs go to build/slide-check/zh/, and
+they are judged by the English deck's allow-list entries (tests/room.py, ``judge``).
 
 A slide is measured as a presenter sees it once it has settled: after the deck has
 re-rendered its formulas and laid it out again (the deck announces `mathrendered`;
@@ -206,6 +208,8 @@ def check_deck(browser, deck, viewports=VIEWPORTS, shots=BUILD / "slide-check",
     ``viewports`` (one page load: the window is resized); one DeckReport per viewport."""
     deck = Path(deck).resolve()
     name = deck.name.removesuffix(".slides.html")
+    if deck.parent.name == room.TRANSLATED.strip("/"):  # build/slides/zh/: zh/<chapter>
+        name = room.TRANSLATED + name
     w0, h0 = viewports[0]
     page = browser.new_page(viewport={"width": w0, "height": h0})
     leaving = block_network(page)
@@ -390,9 +394,10 @@ def main(argv):
         print(f"slides-check: cannot run: {reason}")
         return 2
     reports = check_decks(args.decks, all_decks=False)
-    if args.update_allow_list:
-        decks = {r.deck for r in reports}
-        n = allowlist.write([f for r in reports for f in r.findings], decks, room.KINDS,
+    if args.update_allow_list:  # the Chinese decks are judged by the English entries
+        english = [r for r in reports if not r.deck.startswith(room.TRANSLATED)]
+        decks = {r.deck for r in english}
+        n = allowlist.write([f for r in english for f in r.findings], decks, room.KINDS,
                             args.allow_list)
         print(f"{args.allow_list}: {len(decks)} deck(s) rewritten, {n} entries in all")
     allowed = allowlist.load(args.allow_list)

@@ -14,6 +14,9 @@ a failure.  Screenshots of failures go to build/.
   text in figures, figures without a caption, text under the navigation arrows)
   matches tests/slide_findings.json: a new finding fails, and so does a listed one
   that is gone (delete its entry).
+* the Chinese edition's decks (build/slides/zh/, from chapters-zh/) the same way, their
+  findings judged by the English deck's entries for the same slide; and JupyterLab's
+  Chinese interface on a Chinese chapter (screenshot build/browser/zh-jupyterlab-*.png).
 """
 
 import json
@@ -62,13 +65,16 @@ DECK_SOURCES = [REPO / "tools" / "publish.py", *sorted((REPO / "tools" / "deck")
 
 @pytest.fixture(scope="session")
 def decks():
-    """The decks as `make slides` built them (build/slides/), each newer than its chapter
-    and the deck style."""
+    """The decks as `make slides` built them (build/slides/, and the Chinese edition's in
+    build/slides/zh/, named zh/<chapter>), each newer than its chapter and the deck style."""
     decks = {p.stem: SLIDES / f"{p.stem}.slides.html" for p in CHAPTERS}
+    sources = {p.stem: p for p in CHAPTERS}
+    for p in CHAPTERS:
+        decks[room.TRANSLATED + p.stem] = SLIDES / "zh" / f"{p.stem}.slides.html"
+        sources[room.TRANSLATED + p.stem] = REPO / "chapters-zh" / p.name
     style = max(f.stat().st_mtime for f in DECK_SOURCES)
-    stale = [name for name, chapter in zip(decks, CHAPTERS, strict=True)
-             if not decks[name].exists()
-             or decks[name].stat().st_mtime < max(chapter.stat().st_mtime, style)]
+    stale = [name for name, deck in decks.items() if not deck.exists() or deck.stat().st_mtime
+             < max(sources[name].stat().st_mtime if sources[name].exists() else 0, style)]
     if stale:
         skip_or_fail(f"the decks of {', '.join(stale)} in {SLIDES.relative_to(REPO)}/ are "
                      "missing or older than their chapters or the deck style: run `make slides`",
@@ -76,8 +82,20 @@ def decks():
     return decks
 
 
-@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS])
+def cjk_font():
+    """A font with Chinese glyphs for Chromium (fontconfig), or skip/fail saying how."""
+    found = shutil.which("fc-list") and subprocess.run(
+        ["fc-list", ":lang=zh", "family"], capture_output=True, text=True).stdout.strip()
+    if not found:
+        skip_or_fail("no Chinese font: the Chinese decks would show boxes; `make fonts-cjk` "
+                     "(Debian's fonts-noto-cjk)", tests="the Chinese edition's browser tests")
+
+
+@pytest.mark.parametrize("chapter", [p.stem for p in CHAPTERS]
+                         + [room.TRANSLATED + p.stem for p in CHAPTERS])
 def test_every_slide_fits_works_offline_and_reads_from_a_seat(chromium, decks, chapter):
+    if chapter.startswith(room.TRANSLATED):
+        cjk_font()
     reports = tool.check_deck(chromium, decks[chapter])
     new, gone = room.judge(reports, allowlist.load())
     lines = [r.summary() for r in reports]
@@ -234,6 +252,7 @@ def lab(tmp_path_factory):
     root = tmp_path_factory.mktemp("lab")
     serve = root / "course"
     shutil.copytree(REPO / "chapters", serve / "chapters")
+    shutil.copytree(REPO / "chapters-zh", serve / "chapters-zh")
     shutil.copytree(REPO / "assets", serve / "assets")
     port = _free_port()
     env = {**os.environ, "JUPYTER_TOKEN": TOKEN, "JUPYTER_DATA_DIR": str(root / "data"),
@@ -418,3 +437,48 @@ def test_rise_slideshow_starts_with_alt_r(lab_page, lab):
         timeout=30_000)
     frame.wait_for_function("() => document.querySelectorAll('mjx-container').length > 0",
                             timeout=30_000)
+
+
+ZH_CHAPTER = "00_getting_started"
+_LOCALE = "/lab/api/settings/@jupyterlab/translation-extension:plugin"
+
+
+def _set_locale(lab, locale):
+    """What Settings > Language does: the user setting of JupyterLab's interface language."""
+    request = urllib.request.Request(
+        f"{lab.base}{_LOCALE}", method="PUT", headers={"Authorization": f"token {TOKEN}"},
+        data=json.dumps({"raw": json.dumps({"locale": locale})}).encode())
+    urllib.request.urlopen(request, timeout=30).close()
+
+
+def test_a_chinese_chapter_in_the_chinese_interface(lab_page, lab):
+    """Issue 28: with jupyterlab-language-pack-zh-CN chosen (Settings > Language > 中文),
+    JupyterLab's menus are Chinese, and a chapter of chapters-zh/ shows its Chinese text
+    and its stored outputs, with a Chinese font (no boxes).  Screenshot (look at it):
+    build/browser/zh-jupyterlab-00_getting_started.png."""
+    cjk_font()
+    with urllib.request.urlopen(f"{lab.base}/lab/api/translations?token={TOKEN}",
+                                timeout=30) as r:
+        packs = json.load(r)["data"]
+    assert "zh_CN" in packs, f"no zh_CN language pack in JupyterLab ({sorted(packs)}): " \
+                             "`make install` (jupyterlab-language-pack-zh-CN)"
+    _set_locale(lab, "zh_CN")
+    try:
+        _open(lab_page, lab, f"chapters-zh/{ZH_CHAPTER}.ipynb")
+        nb = json.loads((REPO / "chapters-zh" / f"{ZH_CHAPTER}.ipynb").read_text())
+        cells = tool.lab_scan(lab_page, len(nb["cells"]))
+        menus = lab_page.locator(".lm-MenuBar-itemLabel").all_inner_texts()
+        title = "".join(nb["cells"][1]["source"]).lstrip("# ").splitlines()[0].strip()
+        lab_page.evaluate(tool._LAB_SCROLL, True)
+        heading = lab_page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) "
+                                   ".jp-RenderedMarkdown h1", has_text=title)
+        shown = heading.count()
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        lab_page.screenshot(path=str(SHOTS / f"zh-jupyterlab-{ZH_CHAPTER}.png"))
+    finally:
+        _set_locale(lab, "en")  # the other tests read the English menus
+    assert "文件" in menus and "运行" in menus, f"menus not in Chinese: {menus}"
+    assert shown == 1, f"the chapter's title {title!r} is not shown"
+    errors = [f"cell {i}: {t!r}" for i, c in sorted(cells.items()) for t in c["errors"]]
+    assert not errors, "error outputs in the Chinese chapter: " + "; ".join(errors)
+
