@@ -188,3 +188,22 @@ def airfoil_dir(tmp_path, monkeypatch):
     (tmp_path / "work" / "nb").mkdir(parents=True)
     monkeypatch.chdir(tmp_path / "work" / "nb")  # ../data is then tmp_path/work/data: empty
     return folder
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """Headless Chromium for the browser tests (make browser-deps installs it)."""
+    import browser as tool
+
+    reason = tool.chromium_problem()
+    if reason:
+        skip_or_fail(reason, tests="the browser tests")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        try:
+            browser = tool.launch(p)
+        except Exception as err:  # a broken install: say what failed
+            skip_or_fail(f"Chromium does not start: {err}", tests="the browser tests")
+        yield browser
+        browser.close()

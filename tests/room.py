@@ -2,7 +2,8 @@
 
 Each slide is judged for what a seat in the room can read (chapters/README.md, "Decks a
 room can read"): code or output cut off at the right, printed words broken by a wrap,
-figures narrower than MIN_FIGURE_SHARE of the slide, text in figures below MIN_TEXT_PX, figures
+figures smaller than MIN_FIGURE_SHARE of the slide's width and MIN_FIGURE_HEIGHT_SHARE of its
+height, text in figures below MIN_TEXT_PX, figures
 without a caption on their slide, and text under the navigation arrows or slide number.
 A Finding names the deck, the slide's "h.v" (its URL #/h/v and its slide number) and its
 heading; tests/allowlist.py compares them with the findings listed today.
@@ -13,11 +14,15 @@ from dataclasses import dataclass
 
 import allowlist
 
-# Measured in a 1280x720 window: a figure at least MIN_FIGURE_SHARE of the slide's width;
+# Measured in a 1280x720 window: a figure at least MIN_FIGURE_SHARE of the slide's width,
+# or, if its shape makes it tall (a square confusion matrix, an image), at least
+# MIN_FIGURE_HEIGHT_SHARE of the slide's height: deck.js already gave it all the height the
+# slide leaves, and the text-size rule below still judges whether a seat can read it;
 # text in figures at least MIN_TEXT_PX (axis: tick and axis labels; legend; other: titles,
 # direct labels).
 ROOM = (1280, 720)
 MIN_FIGURE_SHARE = 0.4
+MIN_FIGURE_HEIGHT_SHARE = 0.5
 MIN_TEXT_PX = {"axis": 14, "legend": 12, "other": 12}
 
 
@@ -156,7 +161,7 @@ MEASURE = """() => {
       }
   }
   return {clipped, wrapped, figures, covered: covered.slice(0, 3),
-          slideWidth: Math.round(slideBox.width)};
+          slideWidth: Math.round(slideBox.width), slideHeight: Math.round(slideBox.height)};
 }"""
 
 
@@ -174,9 +179,11 @@ def findings(name, at, heading, measured):
                        f"{w['text']!r}")
     for i, fig in enumerate(measured["figures"], 1):
         share = fig["width"] / measured["slideWidth"]
-        if share < MIN_FIGURE_SHARE:
-            add("narrow figure", f"figure {i} is {fig['width']}px wide ({share:.0%} of the "
-                                 f"slide; at least {MIN_FIGURE_SHARE:.0%})")
+        tall = fig["height"] / measured["slideHeight"]
+        if share < MIN_FIGURE_SHARE and tall < MIN_FIGURE_HEIGHT_SHARE:
+            add("narrow figure", f"figure {i} is {fig['width']}x{fig['height']}px ({share:.0%} "
+                                 f"of the slide's width, {tall:.0%} of its height; at least "
+                                 f"{MIN_FIGURE_SHARE:.0%} or {MIN_FIGURE_HEIGHT_SHARE:.0%})")
         for role, t in sorted(fig["text"].items()):
             if t["px"] < MIN_TEXT_PX[role]:
                 add("small text", f"figure {i}: {role} text {t['px']}px (at least "

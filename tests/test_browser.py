@@ -42,22 +42,6 @@ CHAPTERS = sorted((REPO / "chapters").glob("[0-9A][0-9]_*.ipynb"))
 pytestmark = pytest.mark.browser
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    reason = tool.chromium_problem()
-    if reason:
-        skip_or_fail(reason, tests="the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        try:
-            browser = tool.launch(p)
-        except Exception as err:  # a broken install: say what failed
-            skip_or_fail(f"Chromium does not start: {err}", tests="the browser tests")
-        yield browser
-        browser.close()
-
-
 SLIDES = REPO / "build" / "slides"
 # A deck is out of date when its chapter or the deck style changed after it was built.
 DECK_SOURCES = [REPO / "tools" / "publish.py", *sorted((REPO / "tools" / "deck").iterdir())]

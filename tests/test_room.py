@@ -7,10 +7,8 @@ themselves are checked in tests/test_browser.py.
 
 import html
 
-import browser as tool
 import pytest
 import room
-from helpers import skip_or_fail
 
 pytestmark = pytest.mark.browser
 
@@ -19,17 +17,10 @@ LINE = ("check_adam: wrong: at step 1, parameter 0 differs from gluon.Trainer's;
 
 
 @pytest.fixture(scope="module")
-def page():
-    reason = tool.chromium_problem()
-    if reason:
-        skip_or_fail(reason, tests="the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = tool.launch(p)
-        page = chromium.new_page(viewport={"width": 1280, "height": 720})
-        yield page
-        chromium.close()
+def page(chromium):
+    page = chromium.new_page(viewport={"width": 1280, "height": 720})
+    yield page
+    page.close()
 
 
 def measure(page, text, style):
