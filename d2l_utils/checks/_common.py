@@ -44,6 +44,11 @@ def _attempt(fn, *args):
         return None, _raised(err)
 
 
+def _while(call, problem):
+    """``problem`` prefixed with the call that caused it; None and ``STUB`` stay as they are."""
+    return problem if problem is None or problem is STUB else f"{call} {problem}"
+
+
 def _call(fn, *args):
     """``(numpy result, None)``, or ``(None, problem)`` if fn raised or returned no NDArray."""
     out, problem = _attempt(fn, *args)

@@ -12,6 +12,7 @@ from mxnet.gluon.data.vision import transforms
 
 from ..language import text
 from ._choice import _choice
+from ._common import _attempt
 from ._verdict import not_yet, verdict
 
 _RNG_SEED = 2024
@@ -19,12 +20,6 @@ _RNG_SEED = 2024
 
 def _as_numpy(out):
     return out.asnumpy() if isinstance(out, nd.NDArray) else np.asarray(out)
-
-
-def _raised(err):
-    """This chapter's "raised" problem: the exception's full text, cut at 300 characters."""
-    return text(f"raised {type(err).__name__}: {err}"[:300],
-                f"抛出了 {type(err).__name__}: {err}"[:300])
 
 
 def check_class_means(fn):
@@ -39,13 +34,10 @@ def check_class_means(fn):
     X = rng.randint(0, 256, size=(60, 4, 3)).astype(np.uint8)
     y = np.concatenate([np.arange(10), rng.randint(0, 10, size=50)]).astype(np.uint8)
     expected = np.stack([X[y == c].mean(axis=0) for c in range(10)])
-    try:
-        got = _as_numpy(fn(X, y))
-    except NotImplementedError:
-        return not_yet(name, text("make class_means(X, y) return the ten mean images",
-                                  "让 class_means(X, y) 返回十个类别的平均图像"))
-    except Exception as err:  # student code: a verdict, not a traceback
-        return verdict(name, _raised(err))
+    got, problem = _attempt(lambda: _as_numpy(fn(X, y)))
+    if problem:
+        return verdict(name, problem, text("make class_means(X, y) return the ten mean images",
+                                           "让 class_means(X, y) 返回十个类别的平均图像"))
     if got.shape != expected.shape:
         return verdict(name, text(f"wrong shape {got.shape} for images of shape "
                                   f"{X.shape[1:]}, expected {expected.shape}: one mean image "
@@ -72,13 +64,11 @@ def check_to_tensor(fn):
     rng = np.random.RandomState(_RNG_SEED)
     img = nd.array(rng.randint(0, 256, size=(5, 3, 1)), dtype="uint8")  # h != w on purpose
     expected = transforms.ToTensor()(img)
-    try:
-        out = fn(img.copy())
-    except NotImplementedError:
-        return not_yet(name, text("make to_tensor(img) return the (1, h, w) float32 image",
-                                  "让 to_tensor(img) 返回 (1, h, w) 的 float32 图像"))
-    except Exception as err:  # student code: a verdict, not a traceback
-        return verdict(name, _raised(err))
+    out, problem = _attempt(fn, img.copy())
+    if problem:
+        return verdict(name, problem,
+                       text("make to_tensor(img) return the (1, h, w) float32 image",
+                            "让 to_tensor(img) 返回 (1, h, w) 的 float32 图像"))
     if not isinstance(out, nd.NDArray):
         return verdict(name, text(f"returned a {type(out).__name__}, expected an NDArray",
                                   f"返回了 {type(out).__name__}，应返回 NDArray"))
@@ -118,13 +108,10 @@ def check_num_updates(fn):
     """
     name = "check_num_updates"
     for args in [(60000, 256, 1), (60000, 256, 10), (10, 5, 3), (10000, 1, 2), (100, 300, 4)]:
-        try:
-            got = fn(*args)
-        except NotImplementedError:
-            return not_yet(name, text("make num_updates(...) return the number of updates",
-                                      "让 num_updates(...) 返回更新的次数"))
-        except Exception as err:  # student code: a verdict, not a traceback
-            return verdict(name, _raised(err))
+        got, problem = _attempt(fn, *args)
+        if problem:
+            return verdict(name, problem, text("make num_updates(...) return the number of "
+                                               "updates", "让 num_updates(...) 返回更新的次数"))
         n, b, e = args
         expected = math.ceil(n / b) * e
         if got != expected:

@@ -15,8 +15,8 @@ from mxnet.gluon import nn
 
 from ..language import text
 from ._choice import _choice
-from ._common import _call, _fmt, _gradient, _worst
-from ._verdict import not_yet, verdict
+from ._common import _attempt, _call, _fmt, _gradient, _while, _worst
+from ._verdict import verdict
 
 _RNG_SEED = 2026
 _TOL = 1e-5
@@ -145,14 +145,10 @@ def check_param_count(fn):
     """
     name = "check_param_count"
     for sizes in ([784, 10], [784, 256, 10], [784, 300, 100, 10], [3, 5, 4, 2]):
-        try:
-            got = fn(list(sizes))
-        except NotImplementedError:
-            return not_yet(name, text("fill in count_mlp_params(sizes)",
-                                      "补全 count_mlp_params(sizes)"))
-        except Exception as err:
-            return verdict(name, text(f"raised {type(err).__name__}: {err}"[:200],
-                                      f"抛出了 {type(err).__name__}: {err}"[:200]))
+        got, problem = _attempt(fn, list(sizes))
+        if problem:
+            return verdict(name, problem, text("fill in count_mlp_params(sizes)",
+                                               "补全 count_mlp_params(sizes)"))
         expected = _gluon_count(sizes)
         if isinstance(got, bool) or not isinstance(got, numbers.Integral | np.integer):
             return verdict(name, text(f"returned {got!r} for {sizes}, expected an int",
@@ -251,18 +247,12 @@ def check_mlp_params(fn):
     """
     name = "check_mlp_params"
     for num_hiddens in (64, 1024, 3):
-        try:
-            params = fn(num_hiddens)
-        except NotImplementedError:
-            return not_yet(name, text("fill in mlp_params(num_hiddens) as in the cell that "
-                                      "creates W1, b1, W2, b2",
-                                      "仿照创建 W1, b1, W2, b2 的那个单元格补全 "
-                                      "mlp_params(num_hiddens)"))
-        except Exception as err:
-            return verdict(name, text(f"mlp_params({num_hiddens}) raised "
-                                      f"{type(err).__name__}: {err}"[:200],
-                                      f"mlp_params({num_hiddens}) 抛出了 "
-                                      f"{type(err).__name__}: {err}"[:200]))
+        params, problem = _attempt(fn, num_hiddens)
+        if problem:
+            return verdict(name, _while(f"mlp_params({num_hiddens})", problem),
+                           text("fill in mlp_params(num_hiddens) as in the cell that creates "
+                                "W1, b1, W2, b2",
+                                "仿照创建 W1, b1, W2, b2 的那个单元格补全 mlp_params(num_hiddens)"))
         problem = _mlp_params_problem(params, num_hiddens)
         if problem:
             return verdict(name, problem)

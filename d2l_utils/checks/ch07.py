@@ -17,7 +17,7 @@ from mxnet.gluon import nn
 
 from ..language import text
 from ._choice import _choice
-from ._common import _call, _describe, _raised, _worst
+from ._common import _attempt, _call, _describe, _while, _worst
 from ._verdict import STUB, not_yet, verdict
 
 _RNG_SEED = 2027
@@ -200,13 +200,10 @@ def check_best_epoch(fn):
     """
     name = "check_best_epoch"
     for accs, expected, why in _best_epoch_cases():
-        try:
-            got = fn(list(accs))
-        except NotImplementedError:
-            return not_yet(name, text("fill in best_epoch(valid_acc)",
-                                      "补全 best_epoch(valid_acc)"))
-        except Exception as err:
-            return verdict(name, f"best_epoch({accs}) {_raised(err)}")
+        got, problem = _attempt(fn, list(accs))
+        if problem:
+            return verdict(name, _while(f"best_epoch({accs})", problem),
+                           text("fill in best_epoch(valid_acc)", "补全 best_epoch(valid_acc)"))
         if isinstance(got, bool) or not isinstance(got, numbers.Integral):
             return verdict(name, text(f"best_epoch({accs}) returned {got!r}; return an int "
                                       "(an epoch number)",
@@ -238,15 +235,11 @@ def check_cosine_lr(fn):
         for step in range(max_update + 1):
             expected = schedule(step)
             call = f"cosine_lr({step}, {max_update}, {base_lr}, {final_lr})"
-            try:
-                got = fn(step, max_update, base_lr, final_lr)
-            except NotImplementedError:
-                return not_yet(name, text("fill in cosine_lr(step, max_update, base_lr, "
-                                          "final_lr)",
-                                          "补全 cosine_lr(step, max_update, base_lr, "
-                                          "final_lr)"))
-            except Exception as err:
-                return verdict(name, f"{call} {_raised(err)}")
+            got, problem = _attempt(fn, step, max_update, base_lr, final_lr)
+            if problem:
+                return verdict(name, _while(call, problem),
+                               text("fill in cosine_lr(step, max_update, base_lr, final_lr)",
+                                    "补全 cosine_lr(step, max_update, base_lr, final_lr)"))
             if isinstance(got, bool) or not isinstance(got, numbers.Real):
                 return verdict(name, text(f"returned {got!r}; return a number",
                                           f"返回了 {got!r}；请返回一个数"))
