@@ -170,8 +170,8 @@ def test_output_comparison_sees_a_changed_number_and_ignores_a_sanitized_time():
 ENGLISH = ("## Cross-entropy\n\nThe loss $\\ell = -\\log \\hat y_y$ is [chapter 02]"
            "(02_softmax_regression.ipynb) in `d2l.cross_entropy`; it prints `correct`.\n\n"
            "$$\\hat{\\mathbf{y}} = \\mathrm{softmax}(\\mathbf{o})$$\n\n![net](../assets/net.svg)")
-CHINESE = ("## 交叉熵\n\n损失$\\ell = -\\log \\hat y_y$见[第02章](02_softmax_regression.ipynb)中的"
-           "`d2l.cross_entropy`；它打印`正确`。\n\n"
+CHINESE = ("## 交叉熵\n\n损失 $\\ell = -\\log \\hat y_y$ 见 "
+           "[第 02 章](02_softmax_regression.ipynb) 中的 `d2l.cross_entropy`；它打印 `正确`。\n\n"
            "$$\\hat{\\mathbf{y}} = \\mathrm{softmax}(\\mathbf{o})$$\n\n![网络](../assets/net.svg)")
 
 
@@ -192,6 +192,23 @@ def test_a_faithful_translation_keeps_the_structure():
 def test_a_translation_that_drops_or_changes_structure_is_caught(change, part):
     problems = tr.structure_problems(ENGLISH, CHINESE.replace(*change))
     assert any(p.startswith(part) for p in problems), problems
+
+
+def test_text_without_the_space_between_chinese_and_latin_is_named_and_fixed():
+    unspaced = (CHINESE.replace("损失 $", "损失$").replace("打印 `", "打印`")
+                .replace("第 02 章", "第02章"))
+    found = tr.zh_spacing.problems(unspaced)
+    quoted = " ".join(found)  # a formula or a code span counts as Latin text
+    assert len(found) == 3 and "损失x" in quoted and "第02章" in quoted, found
+    assert tr.zh_spacing.add_spaces(unspaced) == CHINESE
+    assert tr.zh_spacing.problems(CHINESE) == []
+    assert tr.zh_spacing.add_spaces(CHINESE) == CHINESE  # nothing left to add
+
+
+def test_spacing_never_touches_code_formulas_links_or_tags():
+    text = "```\nx=1中文\n```\n`a中b` $x中y$ <img alt='中a'> [中](a中b.ipynb) https://x.org/中a"
+    assert tr.zh_spacing.add_spaces(text) == text
+    assert tr.zh_spacing.problems(text) == []
 
 
 def test_a_formula_that_a_line_break_turns_into_a_list_item_is_caught():
@@ -216,7 +233,7 @@ def one_chapter(tmp_path, monkeypatch):
     monkeypatch.setattr(tr, "TRANSLATIONS", zh)
     tr.write(zh / path.with_suffix(".md").name, tr.markdown_cells(path), {
         "intro": (tr.source_hash(ENGLISH), CHINESE),
-        "summary": (tr.source_hash("## Summary\n\nSoftmax."), "## 小结\n\nsoftmax回归。")})
+        "summary": (tr.source_hash("## Summary\n\nSoftmax."), "## 小结\n\nsoftmax 回归。")})
     return path
 
 
@@ -259,7 +276,8 @@ def test_build_command_refuses_and_names_the_chapter_and_cell(one_chapter, tmp_p
     writes nothing (run from a copy of the tool, so it works on the temporary tree)."""
     tool = tmp_path / "tools" / "translations.py"
     tool.parent.mkdir()
-    tool.write_text((REPO / "tools" / "translations.py").read_text(encoding="utf-8"))
+    for name in ("translations.py", "zh_spacing.py"):
+        (tool.parent / name).write_text((REPO / "tools" / name).read_text(encoding="utf-8"))
     nb = nbformat.read(one_chapter, as_version=4)
     nb.cells[0].source = ENGLISH.replace("chapter 02", "chapter 2")
     nbformat.write(nb, one_chapter)
@@ -280,7 +298,7 @@ def test_a_text_only_rebuild_keeps_the_outputs_and_refuses_when_code_changed(one
     out.write_text(json.dumps(ran), encoding="utf-8")
     zh = tr.translation_path(one_chapter)
     entries = tr.read(zh)
-    entries["summary"] = (entries["summary"][0], "## 小结\n\nsoftmax回归（改写）。")
+    entries["summary"] = (entries["summary"][0], "## 小结\n\nsoftmax 回归（改写）。")
     tr.write(zh, tr.markdown_cells(one_chapter), entries)
     nb = json.loads(tr.build(one_chapter, out_dir, keep_outputs=True).read_text("utf-8"))
     assert "".join(nb["cells"][3]["source"]).endswith("（改写）。")

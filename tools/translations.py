@@ -18,7 +18,10 @@ changes and its entry does not, the hashes differ and the entry is stale.
     python tools/translations.py check [chapters/NN_x.ipynb ...]
         every problem, one line each, naming the translation file and the cell: missing,
         stale, untranslated, or a structure that differs from the English (formulas,
-        links, images, code spans, headings); exit status 1 if there is any
+        links, images, code spans, headings), or text without the edition's space
+        between Chinese and Latin text (tools/zh_spacing.py); exit status 1 if there is any
+    python tools/translations.py space [chapters/NN_x.ipynb ...]
+        puts that space wherever it is missing, in the translation files
     python tools/translations.py build [chapters/NN_x.ipynb ...]
         writes chapters-zh/<chapter>.ipynb (`make zh` runs this, then executes them):
         the English notebook with its markdown cells replaced by the entries (same
@@ -38,6 +41,9 @@ import json
 import re
 import sys
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import zh_spacing  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = ROOT / "chapters"
@@ -227,6 +233,11 @@ def check(notebook):
             problems.append(f"{where}: cell {cid}: untranslated (no Chinese text); {fix}")
         else:
             problems += [f"{where}: cell {cid}: {p}" for p in structure_problems(english, body)]
+            if missing := zh_spacing.problems(body):
+                problems.append(f"{where}: cell {cid}: no space between Chinese and Latin text, "
+                                f"a digit, code or a formula at {missing}: the edition puts one "
+                                f"(GLOSSARY.md, Spacing); `python tools/translations.py space "
+                                f"{source}` adds them")
     ids = {cid for cid, _ in cells}
     problems += [f"{where}: cell {cid}: no such markdown cell in {Path(notebook).name} any "
                  "more; delete the entry (`skeleton` does)" for cid in entries if cid not in ids]
@@ -301,8 +312,20 @@ def build(notebook, out_dir=BUILT, keep_outputs=False):
     return out
 
 
+def space(notebook):
+    """Put the edition's space between Chinese and Latin text into every entry of
+    ``notebook``'s translation file (markers, code and formulas untouched)."""
+    path = translation_path(notebook)
+    text = path.read_text(encoding="utf-8")
+    spaced = re.sub(r"(-->\n)(.*?)(?=\n<!-- cell |\Z)",
+                    lambda m: m.group(1) + zh_spacing.add_spaces(m.group(2)), text, flags=re.S)
+    if spaced != text:
+        path.write_text(spaced, encoding="utf-8")
+    return f"{path.name}: {'spaced' if spaced != text else 'nothing to change'}"
+
+
 def main(argv):
-    if len(argv) < 1 or argv[0] not in ("skeleton", "status", "check", "build"):
+    if len(argv) < 1 or argv[0] not in ("skeleton", "status", "check", "build", "space"):
         print(__doc__)
         return 2
     keep = "--keep-outputs" in argv
@@ -327,6 +350,8 @@ def main(argv):
     for nb in notebooks:
         if argv[0] == "skeleton":
             print(skeleton(nb))
+        elif argv[0] == "space":
+            print(space(nb))
         else:
             s = status(nb)
             print(f"{Path(nb).stem:32} {s['translated']:3}/{s['cells']:<3} translated"
