@@ -10,8 +10,9 @@ from mxnet import autograd, nd
 from mxnet.gluon import nn
 
 from ..language import text
+from ._choice import _choice
 from ._common import _attempt, _call, _describe, _fmt, _gradient
-from ._verdict import not_yet, verdict
+from ._verdict import verdict
 
 _RNG_SEED = 2024
 # Dropout is checked on this many elements: the dropped fraction's standard deviation is
@@ -163,26 +164,18 @@ def check_sparse_loss(answer):
     ``answer``: a letter from ``SPARSE_LOSS_CHOICES``.
     Introduced in chapters/A1_tf1_to_mxnet.ipynb.
     """
-    name = "check_sparse_loss"
-    if answer is None:
-        return not_yet(name, text("set answer to 'a', 'b', 'c' or 'd'",
-                                  "把 answer 设为 'a'、'b'、'c' 或 'd'"))
-    if not isinstance(answer, str) or answer.strip().lower() not in SPARSE_LOSS_CHOICES:
-        return verdict(name, text(f"answer must be one of 'a', 'b', 'c', 'd', got {answer!r}",
-                                  f"answer 必须是 'a'、'b'、'c'、'd' 之一，得到的是 "
-                                  f"{answer!r}"))
-    why = {"b": text("b) is the one-hot form, softmax_cross_entropy_with_logits: "
-                     "sparse_label=False expects labels of shape (n, classes); the sparse form "
-                     "takes class indices",
-                     "b) 是 one-hot 形式，即 softmax_cross_entropy_with_logits："
-                     "sparse_label=False 要求标签的形状为 (n, classes)；稀疏形式接收的是"
-                     "类别下标"),
-           "c": text("c) expects log-probabilities (from_logits=True skips the log-softmax); "
-                     "TF1's function takes logits",
-                     "c) 要求输入对数概率（from_logits=True 会跳过 log-softmax）；TF1 的函数"
-                     "接收的是 logits"),
-           "d": text("d) is a sigmoid per class (independent yes/no labels), not a softmax over "
-                     "the classes",
-                     "d) 是对每个类别分别做 sigmoid（相互独立的是/否标签），而不是对所有类别"
-                     "做 softmax")}
-    return verdict(name, why.get(answer.strip().lower()))
+    return _choice("check_sparse_loss", answer, "a", {
+        "b": text("the one-hot form, softmax_cross_entropy_with_logits: "
+                  "sparse_label=False expects labels of shape (n, classes); the sparse form "
+                  "takes class indices",
+                  "是 one-hot 形式，即 softmax_cross_entropy_with_logits："
+                  "sparse_label=False 要求标签的形状为 (n, classes)；稀疏形式接收的是"
+                  "类别下标"),
+        "c": text("expects log-probabilities (from_logits=True skips the log-softmax); "
+                  "TF1's function takes logits",
+                  "要求输入对数概率（from_logits=True 会跳过 log-softmax）；TF1 的函数"
+                  "接收的是 logits"),
+        "d": text("a sigmoid per class (independent yes/no labels), not a softmax over "
+                  "the classes",
+                  "对每个类别分别做 sigmoid（相互独立的是/否标签），而不是对所有类别"
+                  "做 softmax")})

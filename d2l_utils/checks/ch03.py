@@ -11,22 +11,9 @@ import numpy as np
 from mxnet import nd
 
 from ..language import TextMap, text
+from ._choice import _choice
 from ._common import _attempt, _call, _fmt
 from ._verdict import not_yet, verdict
-
-
-def _choice_verdict(name, answer, options, right, hints):
-    """Verdict for a multiple-choice answer: ``options`` maps letters to their text."""
-    listed = ", ".join(repr(k) for k in options)
-    if answer is None:
-        return not_yet(name, text(f"set the answer to one of {listed}",
-                                  f"把答案设为 {listed} 之一"))
-    key = str(answer).strip().lower()
-    if key not in options:
-        return verdict(name, text(f"{answer!r} is not one of the options {listed}",
-                                  f"{answer!r} 不是选项 {listed} 之一"))
-    return verdict(name, None if key == right else hints[key])
-
 
 # ---- exercise 1: the mean loss over a whole dataset ------------------------------------
 
@@ -168,7 +155,7 @@ def check_learning_rates(lowest_loss_lr, nan_cause):
                   "logits",
                   "sgd 总是除以 batch_size；看看大步长对 logits 做了什么"),
     }
-    return _choice_verdict(name, nan_cause, NAN_CAUSES, "b", cause_hints)
+    return _choice(name, nan_cause, "b", cause_hints)
 
 
 # ---- exercise 3: cross-entropy with one-hot labels -------------------------------------
@@ -261,4 +248,4 @@ def check_more_epochs(answer):
                   "线性模型在类别之间画出的是直线边界；衬衫和 T 恤有重叠，所以无论训练多久，"
                   "总有一些测试图像会分错"),
     }
-    return _choice_verdict("check_more_epochs", answer, MORE_EPOCHS, "b", hints)
+    return _choice("check_more_epochs", answer, "b", hints)

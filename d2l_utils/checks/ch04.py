@@ -15,9 +15,9 @@ from mxnet import gluon, init, nd
 from mxnet.gluon import nn
 
 from ..language import TextMap, text
+from ._choice import _choice
 from ._common import _attempt, _call, _fmt
 from ._verdict import STUB, verdict
-from .ch03 import _choice_verdict
 
 # ---- exercise 1: one-hot labels with sparse_label=False --------------------------------
 
@@ -132,7 +132,7 @@ def check_squared_loss(answer):
         "d": text("the cost per example is about the same; the difference is in the gradient",
                   "每个样本的计算开销差不多；区别在梯度"),
     }
-    return _choice_verdict("check_squared_loss", answer, SQUARED_LOSS, "b", hints)
+    return _choice("check_squared_loss", answer, "b", hints)
 
 
 # ---- exercise 4: export into a temporary folder, list the operators --------------------

@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from ..language import text
+from ._choice import _choice
 from ._common import _attempt
-from ._verdict import not_yet, verdict
+from ._verdict import verdict
 
 
 def _report(name, problem):
@@ -106,25 +107,12 @@ def check_clearly_better(fn):
     return verdict(name, None)
 
 
-def _choice(name, answer, right, wrong_hints):
-    listed = ", ".join(map(repr, wrong_hints))
-    if answer is None:
-        return not_yet(name, text(f"set answer to one of {listed} (a letter)",
-                                  f"把 answer 设为 {listed} 之一（一个字母）"))
-    key = str(answer).strip().lower()
-    if key not in wrong_hints:
-        return verdict(name, text(f"{answer!r} is not one of {listed}",
-                                  f"{answer!r} 不是 {listed} 之一"))
-    return verdict(name, None if key == right else wrong_hints[key])
-
-
 def check_q3(answer):
     """Exercise 3: why is the winning configuration's validation score optimistic?"""
     return _choice("check_q3", answer, "b", {
         "a": text("the validation images are as hard as any others (the split is random and "
                   "stratified); the bias comes from how the score was chosen",
                   "验证图像和其他图像一样难（划分是随机且分层的）；偏差来自分数被挑选的方式"),
-        "b": None,
         "c": text("more epochs change the model, not whether its score is biased; the score "
                   "of a fixed model on unseen data is unbiased",
                   "更多的迭代周期改变的是模型，而不是它的分数有没有偏差；一个固定的模型在"
@@ -143,7 +131,6 @@ def check_q4(answer):
                   "nothing overflows: train it and look at the loss",
                   "SoftmaxCrossEntropyLoss 用 LogSumExp 技巧在 logits 上计算，所以不会"
                   "上溢：训练一下，看看损失"),
-        "b": None,
         "c": text("a rate 100 times larger does change training: compare the printed loss "
                   "with lr 0.1's",
                   "大 100 倍的学习率确实会改变训练：把打印出的损失与 lr 0.1 的比较一下"),

@@ -12,8 +12,9 @@ import numpy as np
 
 from ..gradcheck import numerical_gradient, relative_error
 from ..language import TextMap, text
+from ._choice import _choice
 from ._common import _attempt
-from ._verdict import not_yet, verdict
+from ._verdict import verdict
 
 _RNG_SEED = 2024
 _TOL = 1e-7  # relative error of a float64 gradient against centered differences
@@ -178,13 +179,5 @@ def check_backprop_bug(answer):
     Answers ``'a'`` .. ``'d'`` (see the exercise).  Prints a verdict, returns a
     bool.  Introduced in chapters/08_backprop_numpy.ipynb.
     """
-    name = "check_backprop_bug"
-    if answer is None:
-        return not_yet(name, text("set answer to one of 'a', 'b', 'c', 'd'",
-                                  "把 answer 设为 'a'、'b'、'c'、'd' 之一"))
-    key = str(answer).strip().lower().strip("()")
-    if key not in _BUG_ANSWERS:
-        return verdict(name, text(f"{answer!r} is not one of 'a', 'b', 'c', 'd'",
-                                  f"{answer!r} 不是 'a'、'b'、'c'、'd' 之一"))
-    why = _BUG_ANSWERS[key]
-    return verdict(name, why and text(f"not ({key}): {why}", f"不是 ({key})：{why}"))
+    return _choice("check_backprop_bug", answer, "b",
+                   {k: why for k, why in _BUG_ANSWERS.items() if why is not None})

@@ -13,8 +13,9 @@ import numpy as np
 
 from .. import optim
 from ..language import text
+from ._choice import _choice
 from ._common import _attempt
-from ._verdict import not_yet, verdict
+from ._verdict import verdict
 
 _TOL = 1e-5  # absolute, on weights, states and gradients of size ~1 (float32)
 _LR = 0.05
@@ -270,15 +271,8 @@ def check_init_std(answer):
     Options: (a) 0.01, (b) sqrt(2 / n_in), (c) sqrt(1 / n_in), (d) 1 / n_in.
     Introduced in chapters/10_optimization.ipynb.
     """
-    if answer is None:
-        return not_yet("check_init_std", text("set answer to 'a', 'b', 'c' or 'd'",
-                                              "把 answer 设为 'a'、'b'、'c' 或 'd'"))
-    key = str(answer).strip().lower().strip('()')
-    choices = _init_choices()
-    if key not in choices:
-        return verdict("check_init_std", text(f"{answer!r} is not one of 'a', 'b', 'c', 'd'",
-                                              f"{answer!r} 不是 'a'、'b'、'c'、'd' 之一"))
-    return verdict("check_init_std", choices[key])
+    return _choice("check_init_std", answer, "b",
+                   {k: why for k, why in _init_choices().items() if why is not None})
 
 
 

@@ -134,7 +134,7 @@ def test_stubs_are_not_yet_never_wrong(capsys):
     assert capsys.readouterr().out.splitlines() == [
         "check_dropout: not yet: replace `raise NotImplementedError` with your code",
         "check_l2_loss: not yet: replace `raise NotImplementedError` with your code",
-        "check_sparse_loss: not yet: set answer to 'a', 'b', 'c' or 'd'"]
+        "check_sparse_loss: not yet: set answer to one of 'a', 'b', 'c', 'd'"]
 
 
 def test_l2_loss_reference_is_tf1s_definition():
@@ -150,7 +150,7 @@ def test_sparse_loss_answer_and_hints(capsys):
     assert capsys.readouterr().out == "check_sparse_loss: correct\n" * 2
     for answer, hint in [("b", "one-hot form"), ("c", "log-probabilities"),
                          ("d", "sigmoid per class"),
-                         ("e", "must be one of"), (1, "must be one of")]:
+                         ("e", "is not one of the choices"), (1, "is not one of the choices")]:
         assert a1.check_sparse_loss(answer) is False
         out = capsys.readouterr().out
         assert out.startswith("check_sparse_loss: wrong: ") and hint in out, (answer, out)

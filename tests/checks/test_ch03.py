@@ -107,7 +107,7 @@ def test_learning_rates_right_answer(capsys):
     (0.1, "a", "the loss did not stall, it became nan"),
     (0.1, "c", "the same images train fine at lr = 0.1"),
     (0.1, "d", "sgd always divides by batch_size"),
-    (0.1, "e", "'e' is not one of the options"),
+    (0.1, "e", "'e' is not one of the choices"),
 ])
 def test_learning_rates_wrong_answers_get_a_hint(lr, cause, hint, capsys):
     assert checks.check_learning_rates(lr, cause) is False
@@ -190,11 +190,11 @@ def test_one_hot_cross_entropy_stub_is_not_yet(capsys):
 
 @pytest.mark.parametrize("answer, verdict", [
     ("b", "check_more_epochs: correct"),
-    ("a", "check_more_epochs: wrong: look at the check after the training cell"),
-    ("c", "check_more_epochs: wrong: with a small enough learning rate"),
-    ("d", "check_more_epochs: wrong: a linear model draws straight boundaries"),
-    ("z", "check_more_epochs: wrong: 'z' is not one of the options"),
-    (None, "check_more_epochs: not yet: set the answer to one of 'a', 'b', 'c', 'd'"),
+    ("a", "check_more_epochs: wrong: (a) look at the check after the training cell"),
+    ("c", "check_more_epochs: wrong: (c) with a small enough learning rate"),
+    ("d", "check_more_epochs: wrong: (d) a linear model draws straight boundaries"),
+    ("z", "check_more_epochs: wrong: 'z' is not one of the choices"),
+    (None, "check_more_epochs: not yet: set answer to one of 'a', 'b', 'c', 'd'"),
 ])
 def test_more_epochs(answer, verdict, capsys):
     assert checks.check_more_epochs(answer) is (answer == "b")

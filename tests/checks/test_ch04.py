@@ -103,11 +103,11 @@ def test_num_params_stub_is_not_yet(capsys):
 
 @pytest.mark.parametrize("answer, verdict", [
     ("b", "check_squared_loss: correct"),
-    ("a", "check_squared_loss: wrong: both are smallest at the right answer"),
-    ("c", "check_squared_loss: wrong: (y_hat - y)^2 is defined for any numbers"),
-    ("d", "check_squared_loss: wrong: the cost per example is about the same"),
-    ("x", "check_squared_loss: wrong: 'x' is not one of the options"),
-    (None, "check_squared_loss: not yet: set the answer"),
+    ("a", "check_squared_loss: wrong: (a) both are smallest at the right answer"),
+    ("c", "check_squared_loss: wrong: (c) (y_hat - y)^2 is defined for any numbers"),
+    ("d", "check_squared_loss: wrong: (d) the cost per example is about the same"),
+    ("x", "check_squared_loss: wrong: 'x' is not one of the choices"),
+    (None, "check_squared_loss: not yet: set answer to one of"),
 ])
 def test_squared_loss(answer, verdict, capsys):
     assert checks.check_squared_loss(answer) is (answer == "b")

@@ -110,5 +110,5 @@ def test_multiple_choice_answers(check, right, capsys):
     assert not check(None)
     assert last(capsys).startswith(f"{name}: not yet: set answer to one of 'a', 'b', 'c'")
     assert not check("z")
-    assert last(capsys) == f"{name}: wrong: 'z' is not one of " + (
+    assert last(capsys) == f"{name}: wrong: 'z' is not one of the choices " + (
         "'a', 'b', 'c', 'd'" if check is checks.check_q3 else "'a', 'b', 'c'")

@@ -133,11 +133,11 @@ def test_check_backprop_bug_accepts_only_the_forgotten_1_over_n(capsys):
     assert run(capsys, checks.check_backprop_bug, "b") == (True, "check_backprop_bug: correct")
     assert run(capsys, checks.check_backprop_bug, "(B)") == (True, "check_backprop_bug: correct")
     ok, line = run(capsys, checks.check_backprop_bug, "d")
-    assert not ok and line.startswith("check_backprop_bug: wrong: not (d): a too large eps")
+    assert not ok and line.startswith("check_backprop_bug: wrong: (d) a too large eps")
     ok, line = run(capsys, checks.check_backprop_bug, None)
     assert not ok and line.startswith("check_backprop_bug: not yet:")
     ok, line = run(capsys, checks.check_backprop_bug, "e")
-    assert not ok and "'e' is not one of 'a', 'b', 'c', 'd'" in line
+    assert not ok and "'e' is not one of the choices 'a', 'b', 'c', 'd'" in line
 
 
 def test_checks_leave_the_global_seed_alone():
