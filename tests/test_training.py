@@ -340,3 +340,23 @@ def test_concise_gluon_softmax_reaches_080_on_fashion_mnist(fashion_iters, capsy
     titles = [ax.get_title() for ax in axes]
     assert len(titles) == 6 and all(t.count("\n") == 1 for t in titles)
     assert sum(t.split("\n")[0] == t.split("\n")[1] for t in titles) >= 3  # mostly right
+
+
+def test_train_accuracy_over_many_batches_counts_every_prediction():
+    """The epoch's predictions are compared once, at its end, after being joined every 256
+    batches: with lr 0 the weights never move, so train_acc is the plain accuracy."""
+    X, y = separable(n=600)
+    data = batches(X, y, 2)  # 300 batches
+    net, trainer = gluon_model(lr=0.0)
+    history = d2l.train_ch3(net, data, None, gloss.SoftmaxCrossEntropyLoss(), 1, 2,
+                            trainer=trainer, verbose=False, plot=False)
+    assert history.train_acc == [d2l.evaluate_accuracy(data, net)]
+
+
+def test_a_label_out_of_range_after_many_batches_is_named_with_its_epoch():
+    X, y = separable(n=600)
+    y[-1] = 4  # the net has 4 outputs: classes 0..3
+    net, trainer = gluon_model()
+    with pytest.raises(ValueError, match=r"labels y range over \[0, 4\] in epoch 1 but"):
+        d2l.train_ch3(net, batches(X, y, 2), None, gloss.SoftmaxCrossEntropyLoss(), 1, 2,
+                      trainer=trainer, verbose=False, plot=False)
