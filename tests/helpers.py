@@ -252,10 +252,18 @@ def environment(**extra):
     env = {k: v for k, v in os.environ.items() if k != "D2L_FAULT"}
     return dict(env, PYTHONPATH=str(ROOT), **extra)
 
+# The run as a terminal's foreground job starts it: Ctrl-C (SIGINT) raises KeyboardInterrupt,
+# even when this test process inherited SIGINT ignored (a CI job started in the background
+# by a shell without job control), which a child would otherwise inherit too.
+FOREGROUND = ("import runpy, signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+              "runpy.run_module('d2l_utils.run', run_name='__main__', alter_sys=True)")
+
+
 def stopped_at(fault, folder, *extra, stdout=subprocess.DEVNULL):
     """A training process, stopped by the fault point ``fault`` (name@epoch) in it."""
     err = open(folder.parent / f"{folder.name}-{fault}.err", "w+")  # noqa: SIM115 (the child's)
-    child = subprocess.Popen(command(folder, *extra), env=environment(D2L_FAULT=fault),
+    argv = [sys.executable, "-c", FOREGROUND, *command(folder, *extra)[3:]]
+    child = subprocess.Popen(argv, env=environment(D2L_FAULT=fault),
                              stdout=stdout, stderr=err, text=True)
     child.stderr_file = err
     _, status = os.waitpid(child.pid, os.WUNTRACED)
