@@ -149,19 +149,22 @@ class _EpochPredictions:
         self.predicted.append(y_hat.argmax(axis=1))
         self.labels.append(y if y.dtype == self.predicted[-1].dtype else y.astype("float32"))
         if len(self.predicted) >= self.fold_every:
-            self.predicted = [self._joined(self.predicted)]
-            self.labels = [self._joined(self.labels)]
+            self._fold()
 
-    @staticmethod
-    def _joined(arrays):
-        return arrays[0] if len(arrays) == 1 else nd.concat(*arrays, dim=0)
+    def _fold(self):
+        """Join each list into one array, in place: a second call does nothing."""
+        for name in ("predicted", "labels"):
+            arrays = getattr(self, name)
+            if len(arrays) > 1:
+                setattr(self, name, [nd.concat(*arrays, dim=0)])
 
     def label_range(self):
-        labels = self._joined(self.labels)
-        return labels.min().asscalar(), labels.max().asscalar()
+        self._fold()
+        return self.labels[0].min().asscalar(), self.labels[0].max().asscalar()
 
     def correct(self):
-        return float((self._joined(self.predicted) == self._joined(self.labels)).sum().asscalar())
+        self._fold()
+        return float((self.predicted[0] == self.labels[0]).sum().asscalar())
 
 
 def _curves(test_iter, valid_iter, classify):

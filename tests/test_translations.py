@@ -247,6 +247,19 @@ def test_a_correct_translation_builds_the_chinese_notebook(one_chapter, tmp_path
     nbformat.validate(nbformat.from_dict(nb))
 
 
+def test_space_adds_the_missing_spaces_and_keeps_every_marker(one_chapter):
+    zh = tr.translation_path(one_chapter)
+    entries = tr.read(zh)
+    hashes = {cid: h for cid, (h, _) in entries.items()}
+    entries["intro"] = (hashes["intro"], CHINESE.replace("第 02 章", "第02章"))
+    tr.write(zh, tr.markdown_cells(one_chapter), entries)
+    assert tr.check(one_chapter)  # the missing space is named
+    assert tr.space(one_chapter).endswith(": spaced")
+    assert {cid: h for cid, (h, _) in tr.read(zh).items()} == hashes
+    assert tr.read(zh)["intro"][1] == CHINESE and tr.check(one_chapter) == []
+    assert tr.space(one_chapter).endswith(": nothing to change")
+
+
 def test_a_stale_entry_is_caught_by_name_and_nothing_is_built(one_chapter, tmp_path):
     nb = nbformat.read(one_chapter, as_version=4)
     nb.cells[2].source = "## Summary\n\nSoftmax regression."  # the English changed

@@ -50,7 +50,7 @@ CHAPTERS = ROOT / "chapters"
 TRANSLATIONS = ROOT / "translations" / "zh"
 BUILT = ROOT / "chapters-zh"  # a sibling of chapters/: ../assets/ and chapter links resolve
 MARKER = re.compile(r"^<!-- cell (?P<id>\S+) · en (?P<hash>[0-9a-f]{12}) -->$", re.M)
-CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+CJK = re.compile(f"[{zh_spacing.CJK}]")
 LETTERS = re.compile(r"[A-Za-z]{3,}")
 
 
@@ -85,15 +85,17 @@ def read(path):
     return entries
 
 
+def _text(entries):
+    """The file's text for (cell id, (English hash, Chinese text)) pairs, in their order:
+    the one format ``read`` parses."""
+    return "\n".join(f"<!-- cell {cid} · en {h} -->\n{body}\n" for cid, (h, body) in entries)
+
+
 def write(path, cells, entries):
     """Write entries in the notebook's cell order."""
-    parts = []
-    for cid, _ in cells:
-        if cid in entries:
-            h, body = entries[cid]
-            parts.append(f"<!-- cell {cid} · en {h} -->\n{body}\n")
+    ordered = [(cid, entries[cid]) for cid, _ in cells if cid in entries]
     Path(path).parent.mkdir(parents=True, exist_ok=True)
-    Path(path).write_text("\n".join(parts), encoding="utf-8")
+    Path(path).write_text(_text(ordered), encoding="utf-8")
 
 
 def is_translated(english, body):
@@ -317,8 +319,7 @@ def space(notebook):
     ``notebook``'s translation file (markers, code and formulas untouched)."""
     path = translation_path(notebook)
     text = path.read_text(encoding="utf-8")
-    spaced = re.sub(r"(-->\n)(.*?)(?=\n<!-- cell |\Z)",
-                    lambda m: m.group(1) + zh_spacing.add_spaces(m.group(2)), text, flags=re.S)
+    spaced = _text((cid, (h, zh_spacing.add_spaces(body))) for cid, (h, body) in read(path).items())
     if spaced != text:
         path.write_text(spaced, encoding="utf-8")
     return f"{path.name}: {'spaced' if spaced != text else 'nothing to change'}"
