@@ -12,10 +12,11 @@ from matplotlib import pyplot
 import d2l_utils as d2l
 
 
-def test_importing_the_package_does_not_load_pandas_or_pyplot():
-    # pandas (0.2 s) serves chapter 05's tables only; pyplot (0.25 s) the functions that draw
+def test_importing_the_package_does_not_load_pandas_pyplot_or_tqdm():
+    # pandas (0.2 s) serves chapter 05's tables only, pyplot (0.25 s) the functions that
+    # draw, tqdm.auto (with ipywidgets in a kernel, 0.05 s) a progress bar
     loaded = modules_loaded_by("import d2l_utils")
-    assert not {"pandas", "matplotlib.pyplot"} & loaded
+    assert not {"pandas", "matplotlib.pyplot", "tqdm.auto"} & loaded
 
 
 def test_plt_is_pyplot_however_it_is_reached():
