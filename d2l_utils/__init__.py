@@ -30,7 +30,8 @@ from .training import History, TrainState, sgd, train_ch3
 from .evaluation import predict_ch3
 
 # --- plotting: chapters/01 and 03 ---
-from .plotting import Animator, plot, plt, set_axes, set_figsize, use_svg_display
+# d2l.plt (matplotlib.pyplot) comes from __getattr__ below, imported on first use
+from .plotting import Animator, plot, set_axes, set_figsize, use_svg_display
 from .images import show_fashion_mnist, show_images
 
 # --- multilayer perceptrons: chapters/06_mlp_from_scratch.ipynb and 07 ---
@@ -106,3 +107,23 @@ from .optim import (
     rmsprop_update,
     sgd_update,
 )
+
+
+# --- d2l.plt, imported on first use ---
+# pyplot takes about 0.25 s to import; importing it here would make every command-line run
+# and every kernel pay for it before drawing anything (plotting.py).  ``d2l.plt`` and
+# ``from d2l_utils import plt`` still give matplotlib.pyplot itself, and dir() and
+# ``from d2l_utils import *`` still list it.
+def __getattr__(name):
+    if name == "plt":
+        from matplotlib import pyplot
+        return pyplot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted({*globals(), "plt"})
+
+
+# What ``import *`` gave when plt was imported above: every public name.
+__all__ = sorted({name for name in globals() if not name.startswith("_")} | {"plt"})

@@ -7,10 +7,9 @@ running.  Both go through ``set_figsize``, so figures are SVG with fixed ids
 (nbval compares them byte for byte) in the course's colour style.
 """
 
-from matplotlib import pyplot as plt
-from matplotlib import rcsetup
-
 from .plotting import _to_numpy, in_jupyter_kernel, set_figsize
+
+# pyplot is imported in the functions that draw: plotting.py says why.
 
 
 def show_figure():
@@ -21,6 +20,8 @@ def show_figure():
     (Agg: scripts, pytest) the figure stays open for ``savefig`` instead of
     a "cannot be shown" warning.  Book section 3.11 (``semilogy``).
     """
+    from matplotlib import pyplot as plt
+    from matplotlib import rcsetup
     if in_jupyter_kernel() or plt.get_backend().lower() not in rcsetup.non_interactive_bk:
         plt.show()
 
@@ -38,6 +39,7 @@ def semilogy(x_vals, y_vals, x_label, y_label, x2_vals=None, y2_vals=None,
     if (x2_vals is None) != (y2_vals is None):
         raise ValueError("semilogy: pass both x2_vals and y2_vals for a second curve, or neither")
     set_figsize(figsize)
+    from matplotlib import pyplot as plt
     plt.xlabel(x_label)
     plt.ylabel(y_label)
     plt.semilogy(_to_numpy(x_vals), _to_numpy(y_vals))
@@ -58,6 +60,7 @@ def xyplot(x_vals, y_vals, name):
     plots the same curves with ``d2l.plot_activations``.
     """
     set_figsize(figsize=(5, 2.5))
+    from matplotlib import pyplot as plt
     plt.plot(_to_numpy(x_vals), _to_numpy(y_vals))
     plt.xlabel('x')
     plt.ylabel(name + '(x)')

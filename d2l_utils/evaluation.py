@@ -14,7 +14,9 @@ from .arguments import check_number
 from .data import get_fashion_mnist_labels
 from .images import show_images
 from .metrics import check_scores, net_context
-from .plotting import plt, use_svg_display
+from .plotting import use_svg_display
+
+# pyplot is imported in the functions that draw: plotting.py says why.
 
 __all__ = ["predict_ch3", "confusion_matrix", "show_confusion_matrix", "misclassified"]
 
@@ -107,6 +109,7 @@ def show_confusion_matrix(cm, labels=None, figsize=(4.6, 4.0), cmap="Blues"):
     use_svg_display()
     rows = cm.sum(axis=1, keepdims=True)
     frac = cm / np.maximum(rows, 1)
+    from matplotlib import pyplot as plt
     fig, ax = plt.subplots(figsize=figsize)
     ax.imshow(frac, cmap=cmap, vmin=0, vmax=1)
     for i in range(k):

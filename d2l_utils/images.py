@@ -6,7 +6,9 @@ Introduced in chapters/01_fashion_mnist.ipynb.
 import numpy as np
 
 from .arguments import check_number
-from .plotting import _to_numpy, plt, use_svg_display
+from .plotting import _to_numpy, use_svg_display
+
+# pyplot is imported in the functions that draw: plotting.py says why.
 
 __all__ = ["show_images", "show_fashion_mnist"]
 
@@ -75,6 +77,7 @@ def show_images(imgs, num_rows, num_cols, titles=None, scale=1.5):
     if titles is not None and len(titles) != len(imgs):
         raise ValueError(f"show_images: {len(titles)} titles for {len(imgs)} images")
     figsize = (num_cols * scale, num_rows * scale)
+    from matplotlib import pyplot as plt
     _, axes = plt.subplots(num_rows, num_cols, figsize=figsize, squeeze=False)
     axes = axes.ravel()
     for i, ax in enumerate(axes):
@@ -103,6 +106,7 @@ def show_fashion_mnist(images, labels):
         raise ValueError(f"show_fashion_mnist: need one label per image and at least one "
                          f"image, got {len(images)} images and {len(labels)} labels")
     use_svg_display()
+    from matplotlib import pyplot as plt
     with plt.rc_context({"axes.titlesize": "small"}):
         show_images(images, 1, len(images), titles=list(labels),
                     scale=min(1.5, MAX_ROW_WIDTH / len(images)))

@@ -10,7 +10,9 @@ from mxnet import autograd, nd
 from mxnet.gluon import nn
 
 from .arguments import check_number
-from .plotting import plt, set_axes, use_svg_display
+from .plotting import set_axes, use_svg_display
+
+# pyplot is imported in the functions that draw: plotting.py says why.
 
 __all__ = ["ACTIVATIONS", "activation_and_grad", "plot_activations", "make_rings",
            "plot_decision_regions", "count_params", "mlp_param_count", "mlp_net",
@@ -64,6 +66,7 @@ def plot_activations(fns=None, x=None, figsize=(7, 2.8)):
         raise ValueError(f"plot_activations: at most {len(fmts)} functions, got {len(fns)}")
     x = np.linspace(-5, 5, 201, dtype=np.float32) if x is None else np.asarray(x, np.float32)
     use_svg_display()
+    from matplotlib import pyplot as plt
     fig, (left, right) = plt.subplots(1, 2, figsize=figsize)
     for (name, fn), fmt in zip(fns.items(), fmts, strict=False):
         y, dy = activation_and_grad(fn, x)
@@ -122,6 +125,7 @@ def plot_decision_regions(predict, X, y, ax=None, title=None, resolution=120, ma
         raise ValueError(f"plot_decision_regions: X must be (n, 2) and y (n,), got X "
                          f"{X.shape} and y {y.shape}")
     use_svg_display()
+    from matplotlib import pyplot as plt
     if ax is None:
         _, ax = plt.subplots(figsize=(3.2, 3.0))
     lo, hi = X.min(axis=0) - margin, X.max(axis=0) + margin
@@ -211,6 +215,7 @@ def show_weights(W, num_rows, num_cols, shape=(28, 28), titles=None, scale=1.0):
                          f"(one row per unit), got {W.shape}; for a (pixels, units) matrix "
                          "pass its transpose")
     use_svg_display()
+    from matplotlib import pyplot as plt
     _, axes = plt.subplots(num_rows, num_cols, figsize=(num_cols * scale, num_rows * scale),
                            squeeze=False)
     for i, ax in enumerate(axes.ravel()):

@@ -15,7 +15,6 @@ the mean and divide by nothing.
 """
 
 import numpy as np
-from matplotlib import pyplot as plt
 from mxnet import gluon, init, nd
 from mxnet.gluon import data as gdata
 from mxnet.gluon import loss as gloss
@@ -24,6 +23,8 @@ from mxnet.gluon import nn
 from .linear_regression import linreg, squared_loss
 from .plotting import set_figsize
 from .training import Callback, train_ch3
+
+# pyplot is imported in the functions that draw: plotting.py says why.
 
 
 class LossEvery100(Callback):
@@ -88,6 +89,7 @@ def _train_and_report(net, loss, trainer, eval_loss, features, labels, batch_siz
     # The book times the last epoch alone: training, and the loss records within it.
     print(f'loss: {ls[-1]:f}, {history.seconds[-1]:f} sec per epoch')
     set_figsize()
+    from matplotlib import pyplot as plt
     plt.plot(np.linspace(0, num_epochs, len(ls)), ls)
     plt.xlabel('epoch')
     plt.ylabel('loss')

@@ -6,10 +6,13 @@ chapters/03_softmax_from_scratch.ipynb (training curves); image grids are in
 kernel ``Animator`` shows one figure and updates it through a display id;
 elsewhere (plain Python, pytest) it only draws, and ``animator.fig`` stays
 open for ``savefig`` or ``plt.show()``.
+
+pyplot is imported inside the functions that draw, not with this module: it takes about
+0.25 s, which ``import d2l_utils`` (every kernel, every command-line run) would pay even
+when nothing is drawn.  ``plotting.plt`` and ``d2l.plt`` still give pyplot (``__getattr__``).
 """
 
 from cycler import cycler
-from matplotlib import pyplot as plt
 from mxnet import nd
 
 # Fixed salt for the ids matplotlib writes into SVG, so a re-run is byte-identical.
@@ -21,6 +24,14 @@ OKABE_ITO = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "
 # (a grey-scale printout or a deuteranope tells them apart too).
 LINE_STYLES = ("-", "--", "-.", ":", (0, (5, 1)), (0, (3, 1, 1, 1, 1, 1)), (0, (1, 3)))
 COURSE_STYLE = {"axes.prop_cycle": cycler(color=OKABE_ITO) + cycler(linestyle=LINE_STYLES)}
+
+
+def __getattr__(name):
+    """``plotting.plt``: matplotlib.pyplot, imported on first use (see the module docstring)."""
+    if name == "plt":
+        from matplotlib import pyplot
+        return pyplot
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def in_jupyter_kernel():
@@ -42,6 +53,7 @@ def use_svg_display():
     its own line style.  Outside IPython it only sets the SVG id salt and the style.
     Introduced in chapters/00_getting_started.ipynb.
     """
+    from matplotlib import pyplot as plt
     plt.rcParams["svg.hashsalt"] = SVG_HASHSALT
     plt.rcParams.update(COURSE_STYLE)
     try:
@@ -58,6 +70,7 @@ def set_figsize(figsize=(3.5, 2.5)):
 
     Introduced in chapters/01_fashion_mnist.ipynb.
     """
+    from matplotlib import pyplot as plt
     use_svg_display()
     plt.rcParams["figure.figsize"] = figsize
 
@@ -114,6 +127,7 @@ def plot(X, Y=None, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
     if len(Y) > len(fmts):
         raise ValueError(f"plot: {len(Y)} curves but only {len(fmts)} fmts; pass more fmts")
     use_svg_display()
+    from matplotlib import pyplot as plt
     if axes is None:
         with plt.rc_context({"figure.figsize": figsize}):  # for this figure only
             axes = plt.gca()
@@ -171,6 +185,7 @@ class Animator:
     def __init__(self, xlabel=None, ylabel=None, legend=None, xlim=None, ylim=None,
                  xscale='linear', yscale='linear', fmts=('-', 'm--', 'g-.', 'r:'),
                  nrows=1, ncols=1, figsize=(3.5, 2.5), *, live=None, legend_loc=None):
+        from matplotlib import pyplot as plt
         use_svg_display()
         self.panels = (_loss_acc_panels(legend)
                        if ylabel is None and nrows * ncols == 1 else None)

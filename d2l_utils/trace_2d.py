@@ -7,9 +7,10 @@ The course's chapter 10_optimization.ipynb teaches the same update rules
 """
 
 import numpy as np
-from matplotlib import pyplot as plt
 
 from .plotting import set_figsize
+
+# pyplot is imported in the functions that draw: plotting.py says why.
 
 START = (-5, -2)   # the book's starting point (x1, x2)
 NUM_STEPS = 20     # and its number of steps
@@ -54,6 +55,7 @@ def show_trace_2d(f, res):
         raise ValueError("show_trace_2d: res holds no points; pass the list train_2d returns")
     x1, x2 = zip(*res, strict=True)
     set_figsize()
+    from matplotlib import pyplot as plt
     plt.plot(x1, x2, '-o', color=TRACE_COLOR)
     g1 = np.arange(-5.5, 1.0, 0.1)
     g2 = np.arange(min(-3.0, min(x2) - 1), max(1.0, max(x2) + 1), 0.1)

@@ -10,7 +10,6 @@ import math
 import numbers
 
 import numpy as np
-import pandas as pd
 
 from .arguments import check_number
 from .callbacks.batch_losses import BatchLosses
@@ -65,6 +64,9 @@ def sweep(configs, make_run):
                        _last(history.train_loss)),
                    history=history)
         rows.append(row)
+    # pandas is imported where a table is built: it takes 0.2 s, which `import d2l_utils`
+    # (every kernel, every command-line run) would pay for two functions of chapter 05.
+    import pandas as pd
     return pd.DataFrame(rows)
 
 
@@ -75,6 +77,7 @@ def results_table(results, digits=2):
     the default ``digits=2`` keeps a printed table identical everywhere.
     Introduced in chapters/05_hyperparameters.ipynb.
     """
+    import pandas as pd  # here, not at import: see sweep
     if not isinstance(results, pd.DataFrame):
         raise TypeError(f"results_table: results must be sweep's DataFrame, got "
                         f"{type(results).__name__}")

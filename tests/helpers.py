@@ -3,7 +3,7 @@
 A test module imports them with ``from helpers import ...`` (pytest puts tests/ on
 sys.path for conftest.py), never from another test module.  Sections: missing
 prerequisites, IDX data files, the airfoil file, small training problems, command-line
-runs, grading, and the book programs' printed numbers.
+runs, import cost, grading, and the book programs' printed numbers.
 """
 
 import dataclasses
@@ -271,6 +271,21 @@ def stopped_at(fault, folder, *extra, stdout=subprocess.DEVNULL):
         err.seek(0)
         pytest.fail(f"the run ended before fault point {fault}: {err.read()[-500:]}")
     return child
+
+
+# ----------------------------------------------------------------------------- import cost
+def modules_loaded_by(statement):
+    """The names in sys.modules after ``statement`` runs in a fresh interpreter.
+
+    A fresh one: the test process has imported everything already.  Used to check that
+    ``import d2l_utils`` and the command line leave heavy libraries (pandas, pyplot) to
+    the functions that need them (tests/test_init.py, test_run.py).
+    """
+    code = f"import sys\n{statement}\nprint('\\n'.join(sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env=environment(), check=False, timeout=300)
+    assert out.returncode == 0, out.stderr
+    return set(out.stdout.split())
 
 
 # ----------------------------------------------------------------------------- grading

@@ -6,8 +6,6 @@ command-line runs.  Introduced in chapters/03_softmax_from_scratch.ipynb (the
 line and the plot) and chapters/11_training_in_practice.ipynb (the bar).
 """
 
-from tqdm.auto import tqdm
-
 from ..arguments import check_number
 from ..plotting import Animator, in_jupyter_kernel
 from .base import Callback
@@ -102,6 +100,9 @@ class ProgressBar(Callback):
         self.steps, self.refresh, self.file, self.bar = steps_per_epoch, refresh, file, None
 
     def on_epoch_begin(self, state):
+        # tqdm.auto here, not at import: in a kernel it loads ipywidgets (0.05 s), which
+        # every `import d2l_utils` would pay although no chapter shows a bar in a notebook
+        from tqdm.auto import tqdm
         self.bar = tqdm(total=self.steps, desc=f"epoch {state.epoch + 1}/{state.num_epochs}",
                         unit="batch", file=self.file, leave=True)
 

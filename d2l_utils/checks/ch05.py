@@ -9,7 +9,6 @@ verdict line (``_verdict``) and returns True or False.
 import math
 
 import numpy as np
-import pandas as pd
 
 from ..language import text
 from ._choice import _choice
@@ -24,6 +23,9 @@ def _report(name, problem):
 
 
 def _table(lrs, valid, diverged=None):
+    # pandas here, not at import: `import d2l_utils` loads every chapter's checks, and
+    # pandas would add 0.2 s to it for the two checks that build a table.
+    import pandas as pd
     diverged = diverged or [False] * len(lrs)
     return pd.DataFrame({"lr": lrs, "train_loss": [math.nan if d else 0.5 for d in diverged],
                          "valid_acc": valid, "diverged": diverged})

@@ -27,8 +27,6 @@ import time
 import urllib.error
 import urllib.request
 
-from tqdm.auto import tqdm
-
 __all__ = ["FetchError", "Watchdog", "open_url", "get"]
 
 CHUNK = 1 << 16
@@ -160,6 +158,7 @@ def get(url, write, *, max_bytes, timeout, deadline, headers_within=None, min_ra
     average, so a trickling server is dropped long before the deadline.
     Raises FetchError (see its kinds).  Whatever ``write`` raises passes through.
     """
+    from tqdm.auto import tqdm  # only a download shows a bar: not at `import d2l_utils`
     got, start, phase = 0, time.monotonic(), "headers"
     first = deadline if headers_within is None else min(deadline, headers_within)
     with Watchdog(first) as watchdog:
