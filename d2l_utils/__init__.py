@@ -31,6 +31,7 @@ from .evaluation import predict_ch3
 
 # --- plotting: chapters/01 and 03 ---
 # d2l.plt (matplotlib.pyplot) comes from __getattr__ below, imported on first use
+from . import plotting
 from .plotting import Animator, plot, set_axes, set_figsize, use_svg_display
 from .images import show_fashion_mnist, show_images
 
@@ -116,8 +117,7 @@ from .optim import (
 # ``from d2l_utils import *`` still list it.
 def __getattr__(name):
     if name == "plt":
-        from matplotlib import pyplot
-        return pyplot
+        return plotting.plt  # plotting decides how pyplot is imported
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
